@@ -1,0 +1,3 @@
+"""Koers: practise the hard moments of leading."""
+
+__version__ = "0.1.0"
