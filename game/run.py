@@ -1,0 +1,128 @@
+"""A playthrough in progress, as a value.
+
+``Run.start(scenario)`` gives the state before the first choice; ``run.choose``
+returns a new Run and leaves the old one as it was. The UI, the plain player,
+the explorer and the saves all go through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from game import model as m
+
+
+class RunError(Exception):
+    """A choice that is not available now (a bug in the caller, or a stale save)."""
+
+
+@attrs.frozen
+class Step:
+    """One decision taken: where, what, how fast, and the meters after it."""
+
+    scene: str
+    choice: str
+    ms: int
+    timed_out: bool
+    meters: Mapping[str, int]
+    flags: frozenset[str] = frozenset()
+
+
+@attrs.frozen
+class Run:
+    scenario: m.Scenario = attrs.field(eq=False, repr=False)
+    at: str  # the current scene or, once finished, the ending
+    meters: Mapping[str, int]
+    flags: frozenset[str] = frozenset()
+    steps: tuple[Step, ...] = ()
+
+    @classmethod
+    def start(cls, scenario: m.Scenario) -> Run:
+        return cls(scenario, scenario.start, {k: v.start for k, v in scenario.meters.items()})
+
+    # -- reading -----------------------------------------------------------
+
+    @property
+    def ending(self) -> m.Ending | None:
+        return self.scenario.endings.get(self.at)
+
+    @property
+    def finished(self) -> bool:
+        return self.at in self.scenario.endings
+
+    @property
+    def scene(self) -> m.Scene | None:
+        return self.scenario.scenes.get(self.at)
+
+    @property
+    def text(self) -> str:
+        """The current scene's text, with the first matching variant applied."""
+        scene = self.scene
+        if scene is None:
+            ending = self.ending
+            return ending.text if ending else ""
+        for variant in scene.variants:
+            if m.holds(variant.when, self.meters, self.flags):
+                return variant.text
+        return scene.text
+
+    @property
+    def choices(self) -> tuple[m.Choice, ...]:
+        """The choices offered now, in the order the scenario lists them."""
+        scene = self.scene
+        if scene is None:
+            return ()
+        return tuple(c for c in scene.choices if m.holds(c.when, self.meters, self.flags))
+
+    @property
+    def timer(self) -> m.Timer | None:
+        scene = self.scene
+        return scene.timer if scene is not None else None
+
+    @property
+    def last_choice(self) -> m.Choice | None:
+        """The choice that led here, for showing its consequence."""
+        if not self.steps:
+            return None
+        step = self.steps[-1]
+        scene = self.scenario.scenes.get(step.scene)
+        return scene.choice(step.choice) if scene else None
+
+    # -- acting ------------------------------------------------------------
+
+    def choose(self, choice_id: str, ms: int = 0, timed_out: bool = False) -> Run:
+        scene = self.scene
+        if scene is None:
+            raise RunError(f"the playthrough has ended at '{self.at}'")
+        choice = next((c for c in self.choices if c.id == choice_id), None)
+        if choice is None:
+            raise RunError(f"'{choice_id}' is not a choice available in scene '{scene.id}'")
+        if timed_out and (scene.timer is None or scene.timer.timeout != choice_id):
+            raise RunError(f"'{choice_id}' is not what happens when time runs out in scene '{scene.id}'")
+        meters = dict(self.meters)
+        for effect in choice.effects:
+            meters[effect.meter] = self.scenario.meters[effect.meter].clamp(meters[effect.meter] + effect.delta)
+        flags = self.flags.union(choice.set)
+        step = Step(scene.id, choice.id, max(0, int(ms)), timed_out, meters, flags)
+        return attrs.evolve(self, at=choice.next, meters=meters, flags=flags, steps=(*self.steps, step))
+
+    def time_out(self, ms: int) -> Run:
+        """Take the scene's timeout choice, as when the timer runs out."""
+        timer = self.timer
+        if timer is None:
+            raise RunError(f"scene '{self.at}' has no timer")
+        return self.choose(timer.timeout, ms=ms, timed_out=True)
+
+    def replay(self, steps: int) -> Run:
+        """The state after the first ``steps`` decisions, as if replayed."""
+        run = Run.start(self.scenario)
+        for step in self.steps[:steps]:
+            run = run.choose(step.choice, step.ms, step.timed_out)
+        return run
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Scene ids visited, then where the run is now."""
+        return (*(s.scene for s in self.steps), self.at)
