@@ -1,0 +1,46 @@
+"""The explorer, on a fixture with known paths and on every bundled scenario."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import FIXTURES, SCENARIOS
+from game.explore import explore, format_report
+from game.loader import load
+
+BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
+
+
+def test_base_fixture_paths_are_counted():
+    report = explore(load(FIXTURES / "base.en.yaml"))
+    # one -> (ask | tell) -> two -> (go | stop): four paths, two per ending.
+    assert report.exhaustive and report.paths == 4
+    assert report.endings == {"good": 2, "bad": 2}
+    assert report.meter_ranges["good"] == {"trust": (5, 6)}
+    assert report.shortest == ("one", "two", "good") and len(report.longest) == 3
+    assert report.ok
+
+
+def test_sampling_reaches_the_same_endings():
+    report = explore(load(FIXTURES / "base.en.yaml"), max_states=0, samples=50, seed=1)
+    assert not report.exhaustive and set(report.endings) == {"good", "bad"}
+    assert sum(report.endings.values()) == 50
+
+
+def test_unreached_ending_is_reported(tmp_path):
+    text = (FIXTURES / "base.en.yaml").read_text().replace("        next: bad\n", "        next: good\n")
+    path = tmp_path / "s.en.yaml"
+    path.write_text(text)
+    report = explore(load(path))
+    assert report.unreached_endings == ["bad"] and not report.ok
+    assert "bad (weak): NOT REACHED" in format_report(report)
+    result = subprocess.run([sys.executable, "-m", "game", "explore", str(path)], capture_output=True, text=True)
+    assert result.returncode == 1 and "NOT REACHED" in result.stdout
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_every_ending_of_every_bundled_scenario_is_reachable(path):
+    report = explore(load(path))
+    assert report.unreached_endings == [] and report.stuck == ()
+    assert len(report.scenes) == len(report.scenario.scenes)

@@ -1,0 +1,28 @@
+"""The engine and the screenless commands never import Textual."""
+
+import subprocess
+import sys
+
+from conftest import FIXTURES
+
+ENGINE = ["game.model", "game.loader", "game.validator", "game.run", "game.explore", "game.library", "game.text", "game.cli"]
+
+
+def imported_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    return set(out.split())
+
+
+def test_engine_import_leaves_textual_out():
+    modules = imported_after("\n".join(f"import {m}" for m in ENGINE))
+    assert "textual" not in modules and "rich" not in modules
+
+
+def test_screenless_commands_leave_textual_out():
+    base = FIXTURES / "base.en.yaml"
+    for argv in (["list"], ["validate", str(base)], ["explore", str(base)]):
+        modules = imported_after(f"import sys\nfrom game.cli import main\nmain({argv!r})")
+        assert "textual" not in modules, argv
