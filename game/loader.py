@@ -364,7 +364,7 @@ class _Reader:
             node,
             "a choice",
             ("id", "text", "next"),
-            ("when", "effects", "set", "consequence", "coaching", "concepts", "recommended", "rationale"),
+            ("when", "routes", "effects", "set", "consequence", "coaching", "concepts", "recommended", "rationale"),
         )
         if f is None:
             return None
@@ -373,6 +373,7 @@ class _Reader:
             text=self.text(f.get("text"), "text") or "",
             next=self.ident(f.get("next"), "next") or "",
             when=self.condition(f["when"]) if "when" in f else None,
+            routes=tuple(self.items(f.get("routes"), "routes", self.route)),
             effects=self.effects(f.get("effects")),
             set=self.idents(f.get("set"), "set"),
             consequence=self.text(f.get("consequence"), "consequence", "") or "",
@@ -383,6 +384,16 @@ class _Reader:
             at=self.at(node),
             next_at=self.at(f["next"]) if "next" in f else self.at(node),
         )
+
+    def route(self, node: Node) -> m.Route | None:
+        f = self.fields(node, "a route", ("when", "next"), ())
+        if f is None:
+            return None
+        when = self.condition(f["when"]) if "when" in f else None
+        target = self.ident(f.get("next"), "next")
+        if when is None or target is None:
+            return None
+        return m.Route(when=when, next=target, at=self.at(node), next_at=self.at(f["next"]))
 
     def effects(self, node: Node | None) -> tuple[m.Effect, ...]:
         if node is None:

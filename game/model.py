@@ -159,11 +159,22 @@ class Timer:
 
 
 @attrs.frozen
+class Route:
+    """Where a choice leads instead of its ``next`` when ``when`` holds."""
+
+    when: Condition
+    next: str
+    at: Pos = _at()
+    next_at: Pos = _at()
+
+
+@attrs.frozen
 class Choice:
     id: str
     text: str
     next: str
     when: Condition | None = None
+    routes: tuple[Route, ...] = ()
     effects: tuple[Effect, ...] = ()
     set: tuple[str, ...] = ()
     consequence: str = ""
@@ -173,6 +184,18 @@ class Choice:
     rationale: str = ""
     at: Pos = _at()
     next_at: Pos = _at()
+
+    def leads_to(self, meters: Mapping[str, int], flags: frozenset[str]) -> str:
+        """Where this choice leads, as things stand when it is chosen."""
+        for route in self.routes:
+            if holds(route.when, meters, flags):
+                return route.next
+        return self.next
+
+    @property
+    def targets(self) -> tuple[tuple[str, Pos], ...]:
+        """Every place this choice can lead, with where the file says so."""
+        return (*((r.next, r.next_at) for r in self.routes), (self.next, self.next_at))
 
 
 @attrs.frozen

@@ -101,12 +101,13 @@ class Run:
             raise RunError(f"'{choice_id}' is not a choice available in scene '{scene.id}'")
         if timed_out and (scene.timer is None or scene.timer.timeout != choice_id):
             raise RunError(f"'{choice_id}' is not what happens when time runs out in scene '{scene.id}'")
+        target = choice.leads_to(self.meters, self.flags)
         meters = dict(self.meters)
         for effect in choice.effects:
             meters[effect.meter] = self.scenario.meters[effect.meter].clamp(meters[effect.meter] + effect.delta)
         flags = self.flags.union(choice.set)
         step = Step(scene.id, choice.id, max(0, int(ms)), timed_out, meters, flags)
-        return attrs.evolve(self, at=choice.next, meters=meters, flags=flags, steps=(*self.steps, step))
+        return attrs.evolve(self, at=target, meters=meters, flags=flags, steps=(*self.steps, step))
 
     def time_out(self, ms: int) -> Run:
         """Take the scene's timeout choice, as when the timer runs out."""

@@ -147,10 +147,13 @@ class _Checker:
             for variant in scene.variants:
                 self.condition(variant.when)
             for choice in scene.choices:
-                if choice.next not in s.scenes and choice.next not in s.endings:
-                    targets = {**s.scenes, **s.endings}
-                    self.report(choice.next_at, "K201", f"choice '{choice.id}' leads to '{choice.next}', which is no scene or ending{_suggest(choice.next, targets)}")
+                for target, at in choice.targets:
+                    if target not in s.scenes and target not in s.endings:
+                        places = {**s.scenes, **s.endings}
+                        self.report(at, "K201", f"choice '{choice.id}' leads to '{target}', which is no scene or ending{_suggest(target, places)}")
                 self.condition(choice.when)
+                for route in choice.routes:
+                    self.condition(route.when)
                 for effect in choice.effects:
                     if effect.meter not in s.meters:
                         self.report(effect.at, "K204", f"meter '{effect.meter}' is not declared under meters{_suggest(effect.meter, s.meters)}")
@@ -185,7 +188,7 @@ class _Checker:
         s = self.s
         if s.start not in s.scenes:
             return
-        edges = {sid: [c.next for c in scene.choices] for sid, scene in s.scenes.items()}
+        edges = {sid: [t for c in scene.choices for t, _ in c.targets] for sid, scene in s.scenes.items()}
         reached = _reach([s.start], lambda n: edges.get(n, ()))
         for scene in s.scenes.values():
             if scene.id not in reached:
@@ -221,19 +224,20 @@ class _Checker:
             sid = todo.pop()
             here = ranges[sid]
             for choice in s.scenes[sid].choices:
-                if choice.next not in s.scenes:
-                    continue
                 after = dict(here)
                 for e in choice.effects:
                     if e.meter in meters:
                         lo, hi = here[e.meter]
                         mt = meters[e.meter]
                         after[e.meter] = (mt.clamp(lo + e.delta), mt.clamp(hi + e.delta))
-                old = ranges.get(choice.next)
-                new = after if old is None else {k: (min(old[k][0], v[0]), max(old[k][1], v[1])) for k, v in after.items()}
-                if new != old:
-                    ranges[choice.next] = new
-                    todo.append(choice.next)
+                for target, _ in choice.targets:
+                    if target not in s.scenes:
+                        continue
+                    old = ranges.get(target)
+                    new = after if old is None else {k: (min(old[k][0], v[0]), max(old[k][1], v[1])) for k, v in after.items()}
+                    if new != old:
+                        ranges[target] = new
+                        todo.append(target)
         for sid, here in ranges.items():
             for choice in s.scenes[sid].choices:
                 for e in choice.effects:
@@ -254,7 +258,11 @@ class _Checker:
         tested_flags = {
             leaf.flag
             for scene in s.scenes.values()
-            for cond in [*(v.when for v in scene.variants), *(c.when for c in scene.choices)]
+            for cond in [
+                *(v.when for v in scene.variants),
+                *(c.when for c in scene.choices),
+                *(r.when for c in scene.choices for r in c.routes),
+            ]
             for leaf in m.walk_condition(cond)
             if isinstance(leaf, m.FlagIs)
         }
@@ -267,7 +275,7 @@ class _Checker:
                     self.report(choice.at, "K305", f"choice '{choice.id}' is not recommended but has no rationale: why might a capable leader pick it anyway?")
             if not scene.is_decision:
                 continue
-            outcomes = {(c.next, frozenset((e.meter, e.delta) for e in c.effects), frozenset(c.set)) for c in scene.choices}
+            outcomes = {(tuple(t for t, _ in c.targets), frozenset((e.meter, e.delta) for e in c.effects), frozenset(c.set)) for c in scene.choices}
             if len(outcomes) == 1:
                 self.report(scene.at, "K302", f"every choice in scene '{scene.id}' leads to the same place with the same effects; the decision makes no difference")
             if not any(c.concepts for c in scene.choices):
@@ -304,8 +312,8 @@ class _Checker:
                 self.report(a.at, "K212", f"scene '{sid}' has choices {_ids(a.choices)} here and {_ids(b.choices)} in {there}")
                 continue
             for ca, cb in zip(a.choices, b.choices):
-                if (ca.next, ca.effects, ca.set, ca.when, ca.concepts) != (cb.next, cb.effects, cb.set, cb.when, cb.concepts):
-                    self.report(ca.at, "K212", f"choice '{ca.id}' in scene '{sid}' differs from {there} in where it leads, its effects, flags, condition or concepts")
+                if (ca.next, ca.routes, ca.effects, ca.set, ca.when, ca.concepts) != (cb.next, cb.routes, cb.effects, cb.set, cb.when, cb.concepts):
+                    self.report(ca.at, "K212", f"choice '{ca.id}' in scene '{sid}' differs from {there} in where it leads, its routes, effects, flags, condition or concepts")
             if a.timer != b.timer:
                 self.report(a.at, "K212", f"the timer of scene '{sid}' differs from {there}")
         for mid in s.meters.keys() & o.meters.keys():

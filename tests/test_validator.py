@@ -103,3 +103,13 @@ def test_cli_validate_exit_codes_and_json(tmp_path, base_text):
         (broken, "K201", "error"),
     ]
     assert "Traceback" not in result.stderr
+
+
+def test_route_targets_are_checked(base_text):
+    text = base_text.replace(
+        "        text: Stop.\n        next: bad\n",
+        "        text: Stop.\n        next: bad\n        routes:\n          - when: {flag: asked}\n            next: godo\n",
+    )
+    found = validate(loads(text.encode()))
+    assert [(d.code, d.line, d.col) for d in found] == [("K201", 56, 19)]
+    assert "did you mean 'good'?" in found[0].message
