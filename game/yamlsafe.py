@@ -98,7 +98,7 @@ def read_tree(path: str, data: bytes, loader: type = _Loader) -> Node:
         return ScenarioError([Diagnostic(path, line, col, code, message)])
 
     if len(data) > MAX_BYTES:
-        raise fail("K002", f"the file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")
+        raise fail("K002", f"the file is larger than the limit of {MAX_BYTES:,} bytes")
     nul = data.find(b"\0")
     if nul >= 0:
         raise fail("K004", "the file contains a NUL byte; is it really a text file?", nul)

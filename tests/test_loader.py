@@ -50,7 +50,7 @@ def test_file_over_the_size_limit(tmp_path, monkeypatch):
         load(path)
     (d,) = exc.value.diagnostics
     assert (d.code, d.line, d.col) == ("K002", 1, 1)
-    assert "2,007 bytes" in d.message
+    assert "limit of 1,000 bytes" in d.message
 
 
 def test_unreadable_file(tmp_path):
