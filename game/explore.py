@@ -3,7 +3,8 @@
 Paths are explored as a graph of states (where the player is, the meters, the
 flags): two paths that arrive at the same state share everything after it, so
 every path is covered without walking each one. When the states are too many,
-a fixed number of seeded random playthroughs stands in for them.
+a fixed number of seeded random playthroughs stands in for them, each
+preferring choices no earlier playthrough has taken.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import attrs
 from game import model as m
 from game.run import Run
 
-MAX_STATES = 200_000
-SAMPLES = 2_000
+MAX_STATES = 20_000
+SAMPLES = 3_000
 MAX_STEPS = 500
 
 
@@ -207,7 +208,9 @@ def _sample(scenario: m.Scenario, samples: int, seed: int) -> Report:
         run = Run.start(scenario)
         while not run.finished and run.choices and len(run.steps) < MAX_STEPS:
             scenes.add(run.at)
-            choice = rng.choice(run.choices)
+            # Coverage first: a choice never taken yet is tried before a known one.
+            fresh = [c for c in run.choices if (run.at, c.id) not in choices]
+            choice = rng.choice(fresh or run.choices)
             choices.add((run.at, choice.id))
             run = run.choose(choice.id)
         if not run.finished:
