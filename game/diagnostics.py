@@ -68,6 +68,20 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K305": (W, "no-rationale"),
     "K306": (I, "unused-concept"),
     "K307": (I, "flag-never-tested"),
+    # Reading a save (game/saves.py; each code is explained in docs/saves.md).
+    "S001": (E, "save-json-syntax"),
+    "S002": (E, "save-too-large"),
+    "S003": (E, "save-not-utf8"),
+    "S004": (E, "save-too-deep"),
+    "S005": (E, "save-number-too-large"),
+    "S006": (E, "save-unreadable"),
+    "S007": (E, "save-duplicate-key"),
+    "S101": (E, "save-missing-field"),
+    "S102": (E, "save-wrong-type"),
+    "S103": (E, "save-unknown-field"),
+    "S104": (E, "save-bad-value"),
+    "S105": (E, "save-newer-format"),
+    "S106": (E, "save-older-format"),
 }
 
 
