@@ -82,7 +82,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "S104": (E, "save-bad-value"),
     "S105": (E, "save-newer-format"),
     "S106": (E, "save-older-format"),
+    # Reading saves for a group debrief (game/group.py; see docs/group-debrief.md).
+    "G001": (I, "duplicate-playthrough"),
+    "G002": (W, "scenario-not-found"),
 }
+
+
+def _one_line(message: str) -> str:
+    """Messages quote what a file says; a diagnostic must still be one line."""
+    return message.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
 
 @attrs.frozen(order=True)
@@ -93,7 +101,7 @@ class Diagnostic:
     line: int
     col: int
     code: str
-    message: str = attrs.field(order=False)
+    message: str = attrs.field(order=False, converter=_one_line)
 
     @property
     def severity(self) -> Severity:

@@ -64,6 +64,14 @@ def loads(data: bytes, path: str = "<scenario>") -> m.Scenario:
         return attrs.evolve(scenario, digest=hashlib.sha256(data).hexdigest())
 
 
+def _shown(node: Node) -> str:
+    """A value as a message quotes it: short, on one line."""
+    if not isinstance(node, ScalarNode):
+        return _kind(node)
+    value = node.value
+    return value if len(value) <= 40 else value[:39] + "…"
+
+
 def _kind(node: Node) -> str:
     if isinstance(node, ScalarNode):
         return "text" if node.value else "nothing"
@@ -166,7 +174,7 @@ class _Reader:
             self.error(
                 node,
                 "K104",
-                f"{what} '{value}' is not a valid id: use lower-case letters, digits, '-' and '_'",
+                f"{what} '{_shown(node)}' is not a valid id: use lower-case letters, digits, '-' and '_'",
             )
             return None
         return value
@@ -176,8 +184,7 @@ class _Reader:
             return None
         if isinstance(node, ScalarNode) and node.tag == PLAIN and INT.match(node.value):
             return int(node.value)
-        shown = node.value if isinstance(node, ScalarNode) else _kind(node)
-        self.error(node, "K104", f"{what} should be a whole number like 5 or -2, not '{shown}'")
+        self.error(node, "K104", f"{what} should be a whole number like 5 or -2, not '{_shown(node)}'")
         return None
 
     def boolean(self, node: Node | None, what: str) -> bool | None:
@@ -185,8 +192,7 @@ class _Reader:
             return None
         if isinstance(node, ScalarNode) and node.tag == PLAIN and node.value in ("true", "false"):
             return node.value == "true"
-        shown = node.value if isinstance(node, ScalarNode) else _kind(node)
-        self.error(node, "K104", f"{what} should be true or false, not '{shown}'")
+        self.error(node, "K104", f"{what} should be true or false, not '{_shown(node)}'")
         return None
 
     def choice_of(self, node: Node | None, what: str, options: tuple[str, ...]) -> str | None:
@@ -194,7 +200,7 @@ class _Reader:
         if value is None or node is None:
             return None
         if value not in options:
-            self.error(node, "K104", f"{what} should be one of {', '.join(options)}, not '{value}'")
+            self.error(node, "K104", f"{what} should be one of {', '.join(options)}, not '{_shown(node)}'")
             return None
         return value
 

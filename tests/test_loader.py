@@ -175,3 +175,12 @@ def test_pure_python_parser_gives_the_same_verdict(path):
         return node.tag
 
     assert verdict(yamlsafe._PyLoader) == verdict(yamlsafe._Loader)
+
+
+def test_a_quoted_value_never_breaks_the_one_line_format():
+    # Found by the property test: a quoted newline in a number field.
+    with pytest.raises(ScenarioError) as exc:
+        loads(b"koers: '\n\n  '\n", "f.yaml")
+    for d in exc.value.diagnostics:
+        assert "\n" not in str(d)
+    assert "f.yaml:1:8: K104 'koers' (the format version) should be a whole number like 5 or -2, not '\\n'" in map(str, exc.value.diagnostics)
