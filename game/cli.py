@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from game import __version__
+from game.launch import add_play_options, play
 
 EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
 
@@ -20,7 +21,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Practise the hard moments of leading. Run without a command to play.",
     )
     parser.add_argument("--version", action="version", version=f"koers {__version__}")
+    add_play_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("play", help="play a scenario (the default: without FILE, open the library)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="open this scenario file directly")
+    add_play_options(p, top=False)
 
     p = sub.add_parser("list", help="list the scenarios you can play")
     p.add_argument("--scenarios", metavar="DIR", type=Path, action="append", default=[], help="also list the scenarios in DIR")
@@ -36,14 +42,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=None, metavar="N", help="play N seeded random playthroughs instead of every path")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("debrief", help="debrief a group from its saved playthroughs")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="save files, or folders of them")
+    p.add_argument("--session", metavar="CODE", help="only the playthroughs of this session")
+    p.add_argument("--scenarios", metavar="DIR", type=Path, action="append", default=[], help="also look for scenarios in DIR")
+    p.add_argument("--export", metavar="FILE", type=Path, help="write a report: FILE.md, FILE.html or FILE.csv")
+    p.add_argument("--language", choices=("nl", "en"), help="the language of the scenario's words in the report")
+    p.add_argument("--names", action="store_true", help="show the players' pseudonyms (by default: player 1, 2, ...)")
+    p.add_argument("--min-group", type=int, nargs="?", const=5, default=1, metavar="N",
+                   help="hide counts of fewer than N players (N is 5 if left out)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = args.command or "list"
+    command = args.command or "play"
     try:
-        return {"list": _list, "validate": _validate, "explore": _explore}[command](args)
+        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -125,3 +141,47 @@ def _explore(args: argparse.Namespace) -> int:
     else:
         print(clean(format_report(report)))
     return EXIT_OK if report.ok else EXIT_WARNINGS
+
+
+def _debrief(args: argparse.Namespace) -> int:
+    from game import group
+    from game.group_export import EXPORTS, FORMATS, to_text
+    from game.library import bundled_dir
+    from game.text import clean
+
+    fmt = FORMATS.get(args.export.suffix.lower()) if args.export else None
+    if args.export and fmt is None:
+        print(f"koers debrief: cannot tell the format of '{clean(str(args.export))}': end it in .md, .html or .csv", file=sys.stderr)
+        return EXIT_ERRORS
+    if args.min_group < 1:
+        print("koers debrief: --min-group needs a number of 1 or more", file=sys.stderr)
+        return EXIT_ERRORS
+    collected = group.collect(args.paths, session=args.session)
+    library, broken = group.scenarios([bundled_dir(), *args.scenarios], ids={p.scenario for p in collected.played})
+    report = group.debrief(collected, library, language=args.language, names=args.names, min_group=args.min_group,
+                           session=args.session)
+    # In a terminal, the facilitator view; piped or redirected, the same as plain text.
+    interactive = fmt is None and bool(report.debriefs) and sys.stdin.isatty() and sys.stdout.isatty()
+    if interactive:
+        from game.ui.group import make_group_app
+
+        make_group_app(report).run()
+    for d in [*broken, *report.skipped]:  # after the app, or its screen would cover them
+        print(clean(str(d)), file=sys.stderr)
+    if fmt is None:
+        if not interactive:
+            sys.stdout.write(to_text(report))
+    else:
+        # utf-8-sig for CSV: without the mark, spreadsheet programs guess a legacy encoding for é and ë.
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        try:
+            with open(args.export, "w", encoding=encoding, newline="") as f:
+                f.write(EXPORTS[fmt](report))
+        except OSError as exc:
+            print(f"{clean(str(args.export))}:1:1: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERRORS
+        n = sum(d.playthroughs for d in report.debriefs)
+        print(f"Wrote {clean(str(args.export))}: {n} playthrough{'s' * (n != 1)}, {len(report.skipped)} files not counted.")
+    if not report.debriefs:
+        return EXIT_ERRORS
+    return EXIT_WARNINGS if report.skipped else EXIT_OK

@@ -5,7 +5,8 @@ import sys
 
 from conftest import FIXTURES
 
-ENGINE = ["game.model", "game.loader", "game.validator", "game.run", "game.explore", "game.library", "game.text", "game.cli"]
+ENGINE = ["game.model", "game.loader", "game.validator", "game.run", "game.explore", "game.library", "game.text", "game.cli", "game.saves",
+          "game.debrief", "game.i18n", "game.plain", "game.prefs", "game.launch", "game.group", "game.group_export"]
 
 
 def imported_after(code: str) -> set[str]:
@@ -23,6 +24,6 @@ def test_engine_import_leaves_textual_out():
 
 def test_screenless_commands_leave_textual_out():
     base = FIXTURES / "base.en.yaml"
-    for argv in (["list"], ["validate", str(base)], ["explore", str(base)]):
+    for argv in (["list"], ["validate", str(base)], ["explore", str(base)], ["debrief", str(FIXTURES)]):
         modules = imported_after(f"import sys\nfrom game.cli import main\nmain({argv!r})")
         assert "textual" not in modules, argv

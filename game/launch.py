@@ -1,0 +1,86 @@
+"""``koers play``: open the library or one scenario, full screen or plain.
+
+Textual is imported only when the full-screen app starts, so plain mode and
+the other commands stay light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from game.i18n import default_language
+from game.model import LANGUAGES
+
+EXIT_OK, EXIT_ERRORS = 0, 2
+
+
+def add_play_options(parser: argparse.ArgumentParser, top: bool) -> None:
+    """The options of ``koers play``; also accepted without a command. In the
+    subcommand they default to "not given" so they never undo the same option
+    given before the command."""
+    unset = {} if top else {"default": argparse.SUPPRESS}
+    scenarios = {"default": []} if top else unset
+    parser.add_argument("--scenarios", metavar="DIR", type=Path, action="append", help="also offer the scenarios in DIR", **scenarios)
+    parser.add_argument("--saves", metavar="DIR", help="keep playthroughs in DIR (default: $KOERS_SAVES or your user data folder)", **unset)
+    parser.add_argument("--player", metavar="NAME", help="your name or a pseudonym (remembered)", **unset)
+    parser.add_argument("--session", metavar="CODE", help="the session code your trainer gave (remembered)", **unset)
+    parser.add_argument("--lang", choices=LANGUAGES, help="interface language (remembered)", **unset)
+    parser.add_argument("--plain", action="store_true", help="play FILE as plain text on stdin and stdout", **unset)
+
+
+def play(args: argparse.Namespace) -> int:
+    import attrs
+
+    from game.prefs import default_prefs_path, load_prefs, save_prefs
+    from game.saves import default_saves_dir
+    from game.text import clean
+
+    file = getattr(args, "file", None)
+    prefs_path = default_prefs_path()
+    prefs = load_prefs(prefs_path)
+    lang = args.lang or prefs.lang or default_language()
+    player = args.player or prefs.player
+    session = args.session or prefs.session
+    saves_dir = default_saves_dir(args.saves)
+
+    scenario = None
+    if file is not None:
+        from game.diagnostics import ScenarioError
+        from game.loader import load
+
+        try:
+            scenario = load(file)
+        except ScenarioError as exc:
+            for d in exc.diagnostics:
+                print(clean(str(d)), file=sys.stderr)
+            return EXIT_ERRORS
+
+    if args.plain:
+        from game.plain import PlainPlayer, ask_player
+
+        if scenario is None:
+            print("koers: --plain needs a scenario FILE: koers play --plain FILE", file=sys.stderr)
+            return EXIT_ERRORS
+        if player is None:
+            player = ask_player(lang)
+            if player is None:
+                return EXIT_OK
+        save_prefs(prefs_path, attrs.evolve(prefs, player=clean(player), session=session, lang=lang))
+        return PlainPlayer(scenario, saves_dir, clean(player), session, lang, prefs.timers, sys.stdin, sys.stdout).play()
+
+    from game.ui.app import make_app
+
+    app = make_app(
+        args.scenarios,
+        saves_dir,
+        player=player,
+        session=session,
+        lang=args.lang,
+        settings_path=prefs_path,
+        scenario=scenario,
+        bundled=True,
+    )
+    app.run()
+    return EXIT_OK

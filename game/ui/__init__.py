@@ -1,0 +1,1 @@
+"""The full-screen Textual app: a thin layer over the engine."""

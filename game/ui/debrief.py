@@ -1,0 +1,156 @@
+"""The personal debrief: the path, the alternatives, the concepts, the reflection."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label, Static, Switch
+
+from game.debrief import PersonalDebrief, chart, format_effects, leads
+from game.model import Scenario
+from game.run import Run
+from game.saves import Playthrough, resume
+from game.text import clean
+from game.ui.styled import plain
+
+
+class DebriefScreen(Screen[None]):
+    BINDINGS = [("escape", "back", ""), ("e", "export", ""), ("r", "reflect", "")]
+
+    def __init__(self, scenario: Scenario, run: Run, playthrough: Playthrough) -> None:
+        super().__init__()
+        self.scenario, self.run, self.playthrough = scenario, run, playthrough
+        self.exported: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        t = self.app.tr
+        d = PersonalDebrief.build(self.scenario, self.run, self.playthrough)
+        with VerticalScroll(id="debrief"):
+            yield Static(plain(f"{t('debrief.title')}: {d.title}", "bold"), classes="debrief-title")
+            heading = t("debrief.ending", title=d.ending_title)
+            if d.rating:
+                heading += "  ·  " + t("debrief.rating", rating=t(f"rating.{d.rating}"))
+            yield Static(plain(heading, f"bold {_rating_style(d.rating)}"), classes="section")
+            yield Static(plain(d.ending_text))
+
+            yield Static(plain(t("debrief.timeline"), "bold"), classes="section")
+            for n, dec in enumerate(d.decisions, 1):
+                timing = t("debrief.time", seconds=dec.ms / 1000)
+                if dec.timed_out:
+                    timing += f" · {t('debrief.timeout')}"
+                parts = [
+                    Content.assemble((f"{t('debrief.decision', n=n)}  ", "bold"),
+                                     (timing, "bold $text-warning" if dec.timed_out else "dim")),
+                    plain(f"{dec.speaker}: {dec.prompt}" if dec.speaker else dec.prompt, "italic"),
+                    Content.assemble((f"{t('debrief.you_chose')}: ", "bold"), clean(dec.chosen + format_effects(dec.effects))),
+                ]
+                if dec.alternatives:
+                    parts.append(plain(f"{t('debrief.alternatives')}:", "bold"))
+                    for a in dec.alternatives:
+                        note = "" if a.available else f" ({t('debrief.not_available')})"
+                        parts.append(plain(f"  • {a.text}{note}{leads(a)}{format_effects(a.effects)}"))
+                if dec.coaching:
+                    parts.append(Content.assemble((f"{t('debrief.coaching')}: ", "bold $text-success"), clean(dec.coaching)))
+                with Vertical(classes="decision"):
+                    yield Static(Content("\n").join(parts))
+                    yield Button(Content(t("debrief.replay", n=n)), id=f"replay-{dec.step}", compact=True)
+
+            if d.concepts:
+                yield Static(plain(t("debrief.concepts"), "bold"), classes="section")
+                for c in d.concepts:
+                    lines = [plain(c.name, "bold"),
+                             Content.assemble((f"{t('debrief.what')}: ", "dim"), c.what),
+                             Content.assemble((f"{t('debrief.how')}: ", "dim"), c.how),
+                             Content.assemble((f"{t('debrief.why')}: ", "dim"), c.why)]
+                    if c.source:
+                        lines.append(Content.assemble((f"{t('debrief.source')}: ", "dim"), c.source))
+                    yield Static(Content("\n").join(lines), classes="concept")
+
+            yield Static(plain(t("debrief.meters"), "bold"), classes="section")
+            yield Static(plain("\n".join(chart(d.meters))), classes="chart")
+
+            if d.reflections:
+                yield Static(plain(t("debrief.reflection"), "bold"), classes="section")
+                for i, q in enumerate(d.reflections):
+                    yield Static(plain(q.question))
+                    yield Input(clean(q.answer), placeholder=t("debrief.answer"), id=f"answer-{i}", max_length=2000)
+                    with Horizontal(classes="share"):
+                        yield Switch(q.shared, id=f"shared-{i}")
+                        yield Label(Content(t("debrief.share")))
+            if d.transfer:
+                yield Static(plain(t("debrief.transfer"), "bold"), classes="section")
+                yield Static(plain(d.transfer))
+            yield Button(Content(t("debrief.export")), id="export", variant="primary")
+        yield Static(plain(t("debrief.hint")), id="hint")
+
+    def action_back(self) -> None:
+        """Escape leaves an answer first, then the debrief."""
+        if isinstance(self.focused, Input):
+            self.set_focus(None)
+        else:
+            self.app.action_library()
+
+    def action_reflect(self) -> None:
+        """Straight to the first answer, past the replay buttons."""
+        answers = self.query(Input)
+        if answers:
+            answers.first().focus()
+
+    def debrief(self) -> PersonalDebrief:
+        return PersonalDebrief.build(self.scenario, self.run, self.playthrough)
+
+    # -- reflections -------------------------------------------------------
+
+    def _store(self, index: int) -> None:
+        answer = clean(self.query_one(f"#answer-{index}", Input).value)
+        shared = self.query_one(f"#shared-{index}", Switch).value
+        self.playthrough = self.playthrough.with_reflection(index, answer, shared)
+        self.app.keep(self.playthrough)
+
+    @on(Input.Changed)
+    def answer_changed(self, event: Input.Changed) -> None:
+        if event.input.id and event.input.id.startswith("answer-"):
+            self._store(int(event.input.id.removeprefix("answer-")))
+
+    @on(Switch.Changed)
+    def shared_changed(self, event: Switch.Changed) -> None:
+        if event.switch.id and event.switch.id.startswith("shared-"):
+            self._store(int(event.switch.id.removeprefix("shared-")))
+
+    # -- replay and export -------------------------------------------------
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        if button_id == "export":
+            self.action_export()
+        elif button_id.startswith("replay-"):
+            step = int(button_id.removeprefix("replay-"))
+            replay = Playthrough.replay_from(self.playthrough, step)
+            run, notes = resume(replay, self.scenario)
+            self.app.keep(replay)
+            from game.ui.play import PlayScreen
+
+            self.app.switch_screen(PlayScreen(self.scenario, replay, run, notes))
+
+    def action_export(self) -> None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        path = self.app.saves_dir / f"debrief-{self.scenario.key}-{stamp}-{self.playthrough.id[:8]}.md"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.debrief().to_markdown(self.app.lang), encoding="utf-8")
+        except OSError as exc:
+            self.app.notify(self.app.tr("debrief.export_failed", reason=str(exc)), severity="error", markup=False)
+            return
+        self.exported = path
+        self.app.notify(self.app.tr("debrief.exported", path=str(path)), markup=False)
+
+
+def _rating_style(rating: str | None) -> str:
+    return {"strong": "$text-success", "mixed": "$text-warning", "weak": "$text-error"}.get(rating or "", "")

@@ -1,0 +1,89 @@
+"""Small questions: who is playing, and the settings."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+
+from game.i18n import tr
+from game.model import LANGUAGES
+from game.saves import TIMERS
+from game.text import clean
+
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+class NameScreen(ModalScreen[tuple[str, str | None] | None]):
+    """Asks once for a name or pseudonym and an optional session code."""
+
+    BINDINGS = [("escape", "cancel", "")]
+
+    def __init__(self, player: str = "", session: str = "") -> None:
+        super().__init__()
+        self.player, self.session = player, session
+
+    def compose(self) -> ComposeResult:
+        t = self.app.tr
+        with Vertical(id="name", classes="dialog"):
+            yield Label(Content.styled(t("name.title"), "bold"), classes="dialog-title")
+            yield Label(Content(t("name.player")))
+            yield Input(self.player, id="player", max_length=60)
+            yield Label(Content(t("name.session")))
+            yield Input(self.session, id="session", max_length=40)
+            yield Button(Content(t("name.ok")), id="ok", variant="primary")
+
+    @on(Input.Submitted, "#player")
+    def next_field(self) -> None:
+        self.query_one("#session", Input).focus()
+
+    @on(Input.Submitted, "#session")
+    @on(Button.Pressed, "#ok")
+    def done(self) -> None:
+        player = " ".join(clean(self.query_one("#player", Input).value).split())
+        session = " ".join(clean(self.query_one("#session", Input).value).split()) or None
+        if not player:
+            self.query_one("#player", Input).focus()
+            return
+        self.dismiss((player, session))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SettingsScreen(ModalScreen[tuple[str, str] | None]):
+    """Timers on, slow or off, and the interface language; answered on close."""
+
+    BINDINGS = [("escape,s", "close", "")]
+
+    def __init__(self, timers: str, lang: str) -> None:
+        super().__init__()
+        self.timers, self.lang = timers, lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="settings", classes="dialog"):
+            yield Label(Content.styled(tr(self.lang, "settings.title"), "bold"), classes="dialog-title")
+            yield Label(Content(tr(self.lang, "settings.timers")))
+            with RadioSet(id="timers"):
+                for value in TIMERS:
+                    yield RadioButton(Content(tr(self.lang, f"timers.{value}")), value=value == self.timers, name=value)
+            yield Label(Content(tr(self.lang, "settings.language")))
+            with RadioSet(id="lang"):
+                for value in LANGUAGES:
+                    yield RadioButton(Content(LANGUAGE_NAMES[value]), value=value == self.lang, name=value)
+            yield Button(Content(tr(self.lang, "settings.close")), id="close", variant="primary")
+
+    @on(RadioSet.Changed, "#timers")
+    def timers_changed(self, event: RadioSet.Changed) -> None:
+        self.timers = event.pressed.name
+
+    @on(RadioSet.Changed, "#lang")
+    def lang_changed(self, event: RadioSet.Changed) -> None:
+        self.lang = event.pressed.name
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss((self.timers, self.lang))

@@ -1,0 +1,49 @@
+"""Every interface string exists in Dutch and English, and every key the code uses exists."""
+
+import re
+from pathlib import Path
+
+from game.i18n import STRINGS, default_language, tr
+from game.model import LANGUAGES
+
+GAME = Path(__file__).resolve().parent.parent / "game"
+# Keys appear in code as tr(lang, "key"...), t("key"...) or self.app.tr("key"...);
+# keys built at run time are listed in DYNAMIC with every value they can take.
+USED = re.compile(r"""\btr?\((?:[\w.]+,\s*)?["']([a-z_]+\.[a-z_]+)["']""")
+DYNAMIC = {f"rating.{r}" for r in ("strong", "mixed", "weak")} | {f"timers.{t}" for t in ("on", "slow", "off")}
+
+
+def keys_in_code() -> set[str]:
+    return {key for path in GAME.rglob("*.py") for key in USED.findall(path.read_text(encoding="utf-8"))}
+
+
+def test_both_languages_have_the_same_keys():
+    assert set(STRINGS) == set(LANGUAGES)
+    assert set(STRINGS["nl"]) == set(STRINGS["en"])
+
+
+def test_every_key_the_code_uses_exists():
+    used = keys_in_code() | DYNAMIC
+    assert len(used) > 40  # the pattern really finds the keys
+    assert used - set(STRINGS["en"]) == set()
+
+
+def test_every_key_is_used():
+    # Some keys sit in tables (the help screen's) rather than in a call.
+    literal = re.compile(r"""["']([a-z_]+\.[a-z_]+)["']""")
+    mentioned = {key for path in GAME.rglob("*.py") if path.name != "i18n.py" for key in literal.findall(path.read_text(encoding="utf-8"))}
+    assert set(STRINGS["en"]) - mentioned - DYNAMIC == set()
+
+
+def test_placeholders_match_between_languages():
+    field = re.compile(r"\{(\w+)")
+    for key, english in STRINGS["en"].items():
+        assert set(field.findall(english)) == set(field.findall(STRINGS["nl"][key])), key
+
+
+def test_lookup_and_default_language():
+    assert tr("nl", "debrief.decision", n=2) == "Beslissing 2"
+    assert tr("xx", "debrief.decision", n=2) == "Decision 2"
+    assert default_language({"LANG": "nl_BE.UTF-8"}) == "nl"
+    assert default_language({"LANG": "fr_FR.UTF-8"}) == "en"
+    assert default_language({}) == "en"

@@ -1,0 +1,114 @@
+"""`koers play --plain`: numbered choices on stdin and stdout, same saves and debrief."""
+
+import io
+import itertools
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+from conftest import FIXTURES
+
+import game.plain
+from game.loader import load
+from game.plain import PlainPlayer
+from game.saves import list_saves
+
+HOSTILE = FIXTURES / "ui" / "hostile.en.yaml"
+
+
+def koers(tmp_path, *args, stdin=""):
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "LANG": "en_GB.UTF-8"}
+    env.pop("KOERS_SAVES", None)
+    return subprocess.run(
+        [sys.executable, "-m", "game", *args], input=stdin.encode(), capture_output=True, env=env, timeout=60,
+    )
+
+
+def play(tmp_path, stdin, *extra):
+    return koers(tmp_path, "play", "--plain", str(HOSTILE), "--saves", str(tmp_path / "saves"), "--player", "Zed", *extra, stdin=stdin)
+
+
+def test_plays_to_the_debrief_showing_hostile_text_as_text(tmp_path):
+    out = play(tmp_path, "1\n1\nNot sure yet\n")
+    text = out.stdout.decode()
+    assert out.returncode == 0, out.stderr
+    assert b"\x1b" not in out.stdout and b"\x07" not in out.stdout
+    assert "— Zed [/bold] —" in text
+    assert "[@click=app.quit]x[/] says hello and ]52;c;aGk=." in text
+    assert "1. [@click=app.quit]Ask[/]" in text
+    assert "Zed [/bold] nods." in text  # the consequence
+    assert "## Ending: Good [/bold]" in text and "### Decision 2" in text
+    assert "Your answer (Private): Not sure yet" in text
+    assert "seconds" not in text  # piped input: no timer
+    ((_, p),), bad = list_saves(tmp_path / "saves")
+    assert bad == [] and p.finished and p.ending == "good"
+    assert p.reflections[0].answer == "Not sure yet" and not p.reflections[0].shared
+
+
+def test_end_of_input_keeps_the_save_and_the_next_run_resumes(tmp_path):
+    first = play(tmp_path, "2\n")
+    assert first.returncode == 0 and "saved" in first.stdout.decode()
+    ((_, p),), _ = list_saves(tmp_path / "saves")
+    assert [s.choice for s in p.steps] == ["tell"] and not p.finished
+    second = play(tmp_path, "2\n")
+    text = second.stdout.decode()
+    assert "Resuming your playthrough" in text and "Quick:" in text
+    assert text.index("Resuming") < text.index("Quick:") and "says hello" not in text
+    ((_, p),), _ = list_saves(tmp_path / "saves")
+    assert [s.choice for s in p.steps] == ["tell", "wait"] and p.ending == "bad"
+
+
+def test_a_wrong_answer_asks_again(tmp_path):
+    text = play(tmp_path, "9\nyes\n1\n").stdout.decode()
+    assert text.count("Type a number from 1 to 2.") == 2
+
+
+def test_name_asked_once_then_remembered(tmp_path):
+    args = ("play", "--plain", str(HOSTILE), "--saves", str(tmp_path / "saves"))
+    first = koers(tmp_path, *args, stdin="Ann\n")
+    assert "Your name or a pseudonym" in first.stdout.decode()
+    settings = json.loads((tmp_path / "config" / "koers" / "settings.json").read_text())
+    assert settings["player"] == "Ann"
+    second = koers(tmp_path, *args, stdin="")
+    assert "pseudonym" not in second.stdout.decode()
+
+
+def test_dutch_interface(tmp_path):
+    text = play(tmp_path, "1\n", "--lang", "nl").stdout.decode()
+    assert "Jouw keuze (1–2)" in text
+
+
+def test_broken_file_and_missing_file_fail_with_one_line(tmp_path):
+    bad = tmp_path / "bad.en.yaml"
+    bad.write_text("koers: 1\nid: [\n")
+    out = koers(tmp_path, "play", "--plain", str(bad))
+    assert out.returncode == 2 and out.stderr.decode().startswith(f"{bad}:") and b"Traceback" not in out.stderr
+    out = koers(tmp_path, "play", str(bad))  # the full-screen app does not start either
+    assert out.returncode == 2 and out.stderr.decode().startswith(f"{bad}:") and b"Traceback" not in out.stderr
+    out = koers(tmp_path, "play", "--plain")
+    assert out.returncode == 2 and b"needs a scenario FILE" in out.stderr
+
+
+def test_timer_runs_on_a_terminal_and_times_out(tmp_path, monkeypatch):
+    monkeypatch.setattr(game.plain, "_is_tty", lambda stream: True)
+    read_fd, write_fd = os.pipe()
+    stdin, feed = os.fdopen(read_fd, "r"), os.fdopen(write_fd, "w")
+    stdout = io.StringIO()
+    ticks = itertools.count(step=10)  # every look at the clock is ten seconds later
+    player = PlainPlayer(load(HOSTILE), tmp_path, "Zed", None, "en", "on", stdin, stdout, clock=lambda: next(ticks))
+    feed.write("1\n")
+    feed.flush()
+    thread = threading.Thread(target=player.play)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while "Time ran out" not in stdout.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    feed.close()  # end of input at the reflection question
+    thread.join(10)
+    text = stdout.getvalue()
+    assert "You have 5 seconds." in text and "Time ran out, so the story chose for you: Wait." in text
+    assert player.run.steps[-1].timed_out and player.run.at == "bad"
+    stdin.close()

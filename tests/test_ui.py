@@ -1,0 +1,331 @@
+"""The Textual app, driven by the Pilot against fixture folders only."""
+
+import html
+import json
+import re
+import shutil
+
+import pytest
+from conftest import FIXTURES
+from textual.widgets import OptionList, Switch
+
+from game.saves import list_saves
+from game.ui.app import make_app
+from game.ui.debrief import DebriefScreen
+from game.ui.dialogs import NameScreen, SettingsScreen
+from game.ui.help import HelpScreen
+from game.ui.library import LibraryScreen
+from game.ui.play import PlayScreen
+
+HOSTILE = FIXTURES / "ui" / "hostile.en.yaml"
+SIZE = (80, 24)
+
+
+class FakeClock:
+    """A clock the test moves; the app's timers read it on every tick."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def folders(tmp_path):
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    shutil.copy(HOSTILE, scenarios / "hostile.en.yaml")
+    (scenarios / "broken.en.yaml").write_text("koers: 1\nid: broken\ntitle: [\n", encoding="utf-8")
+    return scenarios, tmp_path / "saves", tmp_path / "settings.json"
+
+
+def app_for(folders, clock=None, player="Zed", **kw):
+    scenarios, saves, settings = folders
+    return make_app([scenarios], saves, player=player, settings_path=settings, clock=clock or FakeClock(), **kw)
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as lines of text, read back from the SVG screenshot."""
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for x, y, chunk in re.findall(r'<text[^>]* x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', app.export_screenshot()):
+        rows.setdefault(float(y), []).append((float(x), html.unescape(chunk).replace("\xa0", " ")))
+    return "\n".join("".join(chunk for _, chunk in sorted(row)) for _, row in sorted(rows.items()))
+
+
+async def settle(pilot):
+    """Let the library's background loading finish and its result reach the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_scenario(pilot):
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, LibraryScreen)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, PlayScreen)
+    return pilot.app.screen
+
+
+def saved(folders):
+    good, bad = list_saves(folders[1])
+    assert bad == []
+    return [p for _, p in good]
+
+
+async def test_library_lists_scenarios_and_broken_files(folders):
+    folders[1].mkdir()
+    (folders[1] / "00000000-0000-4000-8000-000000000000.json").write_text("{", encoding="utf-8")
+    app = app_for(folders)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "[@click=app.quit]x[/] Hostile" in text
+        assert "broken.en.yaml:4:1: K001" in text  # file:line:col of the broken one
+        assert "2 min" in text
+        # a damaged save; its long path wraps on screen
+        assert "Saves that cannot be read" in text and "000000000000.json:1:2:" in text and "S001 the save is not" in text
+
+
+async def test_name_is_asked_once_and_remembered(folders):
+    app = app_for(folders, player=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, NameScreen)
+        await pilot.press(*"Ann sq?e", "enter", *"WS1", "enter")  # letters that are keys elsewhere
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+    assert json.loads(folders[2].read_text())["player"] == "Ann sq?e"
+    assert json.loads(folders[2].read_text())["session"] == "WS1"
+    app = app_for(folders, player=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_choose_by_number_saves_and_shows_the_consequence(folders):
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        play = await open_scenario(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert play.run.at == "two" and play.run.steps[0].choice == "ask"
+        assert "Zed [/bold] nods." in screen_text(app)
+        (p,) = saved(folders)
+        assert [s.choice for s in p.steps] == ["ask"] and p.player == "Zed"
+
+
+async def test_choose_with_arrows_and_enter_and_with_the_mouse(folders):
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        play = await open_scenario(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert play.run.steps[-1].choice == "tell"
+        choices = app.screen.query_one("#choices", OptionList)
+        await pilot.click(choices, offset=(4, 2))  # the second option, below the top border
+        await settle(pilot)
+        assert play.run.at == "bad" and play.run.steps[-1].choice == "wait"
+
+
+async def test_timeout_takes_the_timeout_choice_and_says_so(folders):
+    clock = FakeClock()
+    app = app_for(folders, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        play = await open_scenario(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert "5 s to decide" in screen_text(app)
+        clock.now += 2
+        await pilot.pause(0.25)
+        assert "3 s to decide" in screen_text(app)
+        await pilot.press("question_mark")  # reading the help costs no time
+        clock.now += 60
+        await pilot.pause(0.25)
+        await pilot.press("escape")
+        await pilot.pause(0.25)
+        assert play.run.at == "two" and "3 s to decide" in screen_text(app)
+        clock.now += 3
+        await pilot.pause(0.25)
+        assert play.run.at == "bad" and play.run.steps[-1].timed_out
+        assert play.run.steps[-1].ms == 5000
+        assert "Time ran out, so the story chose for you: Wait." in screen_text(app)
+
+
+async def test_timers_off_and_slow_are_honoured_and_saved(folders):
+    folders[2].write_text(json.dumps({"timers": "off"}))
+    clock = FakeClock()
+    app = app_for(folders, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        play = await open_scenario(pilot)
+        await pilot.press("1")
+        clock.now += 60
+        await pilot.pause(0.25)
+        assert play.run.at == "two" and "to decide" not in screen_text(app)
+        # switch to slow in the settings: the running decision gets double time
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.dismiss(("slow", "en"))
+        await settle(pilot)
+        clock.now += 6
+        await pilot.pause(0.25)
+        assert play.run.at == "two"
+        clock.now += 5
+        await pilot.pause(0.25)
+        assert play.run.at == "bad"
+    assert saved(folders)[0].settings.timers == "slow"
+    assert json.loads(folders[2].read_text())["timers"] == "slow"
+
+
+async def test_quit_and_resume_exactly(folders):
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_scenario(pilot)
+        await pilot.press("2")
+        await pilot.press("q")
+    assert app.return_code == 0
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "1 decisions" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        play = app.screen
+        assert isinstance(play, PlayScreen)
+        assert play.run.at == "two" and [s.choice for s in play.run.steps] == ["tell"]
+        await pilot.press("1")
+        await settle(pilot)
+    assert len(saved(folders)) == 1 and saved(folders)[0].ending == "good"
+
+
+async def finish(pilot):
+    await open_scenario(pilot)
+    await pilot.press("1", "1")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, DebriefScreen)
+    return pilot.app.screen
+
+
+async def test_debrief_shows_the_path_and_saves_reflections(folders):
+    app = app_for(folders)
+    async with app.run_test(size=(120, 40)) as pilot:
+        debrief = await finish(pilot)
+        text = screen_text(app)
+        assert "Good [/bold]" in text and "Decision 1" in text and "Coaching" in text
+        await pilot.press("r", *"On Monday? quite sure", "escape")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, DebriefScreen) and debrief.exported is None
+        debrief.query_one("#shared-0", Switch).value = True
+        await settle(pilot)
+    (p,) = saved(folders)
+    assert p.reflections[0].answer == "On Monday? quite sure" and p.reflections[0].shared
+
+
+async def test_replay_from_a_decision_keeps_the_original(folders):
+    app = app_for(folders)
+    async with app.run_test(size=(120, 40)) as pilot:
+        debrief = await finish(pilot)
+        original = debrief.playthrough.id
+        debrief.query_one("#replay-1").press()
+        await settle(pilot)
+        play = app.screen
+        assert isinstance(play, PlayScreen)
+        assert play.run.at == "two" and play.playthrough.id != original
+        assert play.playthrough.replay_of.playthrough == original
+        await pilot.press("2")
+        await settle(pilot)
+    by_id = {p.id: p for p in saved(folders)}
+    assert by_id[original].ending == "good" and len(by_id) == 2
+
+
+async def test_export_writes_markdown(folders):
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        debrief = await finish(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        text = debrief.exported.read_text(encoding="utf-8")
+    assert text.startswith("# Debrief: [@click=app.quit]x[/] Hostile") and "## Your path" in text
+
+
+async def test_hostile_strings_fire_no_action(folders):
+    app = app_for(folders)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_scenario(pilot)
+        text = screen_text(app)
+        assert "Zed [/bold]" in text and "[@click=app.quit]x[/]" in text and "\x1b" not in app.screen.query_one("#text").render().plain
+        for widget in ("#text", "#speaker", "#choices"):
+            await pilot.click(widget)
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, PlayScreen)
+
+
+async def test_help_and_language_switch(folders):
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_scenario(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen) and "pick a choice" in screen_text(app)
+        await pilot.press("escape", "s")
+        await settle(pilot)
+        app.screen.dismiss(("on", "nl"))
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Bibliotheek", "Instellingen", "Hulp"} <= set(titles)
+        app.theme = "textual-light"
+        await settle(pilot)
+        assert "Kies met 1–2" in screen_text(app)
+        assert "Choose with" not in screen_text(app)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (10, 3), (40, 10), (300, 100)])
+async def test_any_size_and_resizing_keep_the_state(folders, size):
+    app = app_for(folders)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "1")
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        await pilot.resize_terminal(*size)
+        await settle(pilot)
+        assert isinstance(app.screen, PlayScreen) and app.screen.run.at == "two"
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        await pilot.resize_terminal(*size)
+        await settle(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        for key in ("question_mark", "s"):
+            await pilot.press(key)
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (30, 8)])
+async def test_name_prompt_at_any_size(folders, size):
+    app = app_for(folders, player=None)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, NameScreen)
+
+
+async def test_resuming_uses_the_timers_the_player_needs_now(folders):
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_scenario(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert "5 s to decide" in screen_text(app)
+    folders[2].write_text(json.dumps({"player": "Zed", "timers": "off"}))
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        play = await open_scenario(pilot)  # the unfinished playthrough is first
+        assert play.run.at == "two" and play.playthrough.settings.timers == "off"
+        assert "to decide" not in screen_text(app)
