@@ -1,0 +1,387 @@
+"""A group debrief as text: the plain summary the CLI prints, and the exports
+(Markdown for notes, one self-contained HTML page, CSV for a spreadsheet).
+
+Every string from a scenario, a save or a player is cleaned of control
+characters and escaped for the format it lands in: Markdown punctuation,
+HTML, and the leading characters that make a spreadsheet run a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import Callable
+
+from game import model as m
+from game.group import Count, Debrief, Decision, Report, Route
+from game.text import clean, paragraphs, plain, spans
+
+FORMATS = {".md": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
+
+
+# Shared wording -------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    return " ".join(plain(p) for p in paragraphs(text))
+
+
+def count_text(c: Count) -> str:
+    if c.count is None:
+        return "hidden"
+    return f"{c.count} ({c.percent}%)" if c.total else "0"
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f} s"
+
+
+def _languages(d: Debrief) -> str:
+    return ", ".join(f"{lang} ({n})" for lang, n in d.languages)
+
+
+def timing_text(dec: Decision) -> str:
+    if dec.hidden:
+        return "Decision time: hidden, too few players."
+    parts = [f"median {_seconds(dec.median_s)}", f"middle half {_seconds(dec.q1_s)} to {_seconds(dec.q3_s)} (IQR {_seconds(dec.iqr_s)})"]
+    if dec.scene.timer is not None:
+        parts.append(f"ran out of time: {dec.timed_out}")
+    return "Decision time: " + ", ".join(parts) + "."
+
+
+def reach_text(d: Debrief, dec: Decision) -> str:
+    loops = f", {dec.taken} times in all" if dec.taken != dec.reached else ""
+    return f"Reached by {dec.reached} of {d.playthroughs} playthroughs{loops}."
+
+
+def _recommended(choice: m.Choice) -> str:
+    return {True: "recommended", False: "not recommended", None: ""}[choice.recommended]
+
+
+def prompt_text(concept: m.Concept) -> str:
+    return f"{_one_line(concept.name)}: {_one_line(concept.what)} Why it matters: {_one_line(concept.why)}"
+
+
+def route_text(route: Route) -> str:
+    steps = [_one_line(c.text) for c in route.choices]
+    end = _one_line(route.ending.title) if route.ending else "?"
+    return " → ".join([*steps, f"ending: {end}"])
+
+
+def overview_lines(report: Report, d: Debrief) -> list[str]:
+    lines = [
+        f"Scenario: {_one_line(d.scenario.title)} ({d.scenario.id}, version {d.version})",
+        f"Languages: {_languages(d)}",
+        f"Playthroughs: {d.playthroughs} ({d.finished} finished, {d.unfinished} unfinished)",
+    ]
+    if report.session:
+        lines.append(f"Session: {clean(report.session)}")
+    if d.replays:
+        lines.append(f"Replays left out: {d.replays} (a player trying a decision again counts once, with the first try)")
+    if any(t != "on" for t, _ in d.timers):
+        lines.append("Timers: " + ", ".join(f"{t} ({n})" for t, n in d.timers))
+    if d.min_group > 1:
+        lines.append(
+            f"Counts of fewer than {d.min_group} players are hidden, with one more where needed "
+            "so that no hidden count can be worked out from the total."
+        )
+    return lines
+
+
+# Plain text -----------------------------------------------------------------
+
+
+def to_text(report: Report) -> str:
+    """The overview and every decision, for a terminal."""
+    out: list[str] = []
+    for d in report.debriefs:
+        out.append(f"Group debrief: {_one_line(d.scenario.title)}")
+        out.extend(overview_lines(report, d))
+        out.extend(f"Warning: {w}" for w in d.warnings)
+        out.append("")
+        out.append("Endings:")
+        for ending, c in d.endings:
+            out.append(f"  {_one_line(ending.title)} [{ending.rating or 'no rating'}]: {count_text(c)}")
+        for dec in d.decisions:
+            out.append("")
+            out.append(f"Decision {dec.number}: {dec.scene.id} ({_one_line(dec.speaker)})")
+            out.append(f"  {reach_text(d, dec)} {timing_text(dec)}")
+            for o in dec.options:
+                bar = "█" * round((o.count.percent or 0) / 5)
+                out.append(f"  {count_text(o.count):>16}  {bar:<20}  {_one_line(o.choice.text)}")
+        out.append("")
+    if report.other_sessions:
+        out.append(f"{report.other_sessions} saves of other sessions were left out.")
+    if report.skipped:
+        out.append(f"Files not counted ({len(report.skipped)}):")
+        out.extend(f"  {d}" for d in report.skipped)
+    if not report.debriefs:
+        out.append("No playthroughs to debrief.")
+    return clean("\n".join(out).rstrip() + "\n")
+
+
+# Markdown -------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
+
+
+def _md(text: str) -> str:
+    """Plain text safe in Markdown: on one line, with every mark that could
+    make a link, an image, emphasis, a table cell or HTML escaped. Our own
+    prefix starts every line, so a leading '-' or '1.' stays text too."""
+    text = " ".join(clean(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_text(text: str) -> str:
+    return _md(_one_line(text))
+
+
+def to_markdown(report: Report) -> str:
+    out: list[str] = []
+    for d in report.debriefs:
+        out += [f"# Group debrief: {_md_text(d.scenario.title)}", ""]
+        out += [f"- {_md(line)}" for line in overview_lines(report, d)]
+        out += [""] + [f"> **Warning:** {_md(w)}\n" for w in d.warnings]
+        out += ["## Endings", "", "| ending | rating | playthroughs |", "|---|---|---|"]
+        out += [f"| {_md_text(e.title)} | {e.rating or ''} | {_md(count_text(c))} |" for e, c in d.endings]
+        out += ["", "## Decisions", ""]
+        for dec in d.decisions:
+            out += [f"### {dec.number}. {_md(dec.scene.id)} ({_md_text(dec.speaker)})", ""]
+            out += [f"> {_md(plain(p))}\n>" for p in paragraphs(dec.scene.text)]
+            out[-1] = out[-1][:-2]
+            out += ["", f"{_md(reach_text(d, dec))} {_md(timing_text(dec))}", ""]
+            out += ["| choice | playthroughs | the scenario's view |", "|---|---|---|"]
+            out += [
+                f"| {_md_text(o.choice.text)} | {_md(count_text(o.count))} | {_recommended(o.choice)} |" for o in dec.options
+            ]
+            notes = [o for o in dec.options if o.choice.coaching]
+            if notes:
+                out += ["", "**Coaching notes**", ""]
+                out += [f"- *{_md_text(o.choice.text)}* {_md_text(o.choice.coaching)}" for o in notes]
+            if dec.prompts:
+                out += ["", "**For discussion**", ""]
+                out += [f"- {_md(prompt_text(c))}" for c in dec.prompts]
+            out.append("")
+        out += ["## Most common routes", ""]
+        routes = [f"{i}. {r.count} × {_md(route_text(r))}" for i, r in enumerate(d.routes, 1)]
+        out += routes or ["No route was taken by more than one playthrough."]
+        out += ["", "## Meters at the end, per ending", ""]
+        if d.meters:
+            meters = list(d.scenario.meters.values())
+            out.append("| ending | playthroughs | " + " | ".join(_md_text(mt.label) for mt in meters) + " |")
+            out.append("|---|---|" + "---|" * len(meters))
+            out += [
+                f"| {_md_text(row.ending.title)} | {row.count} | " + " | ".join(f"{v:.1f}" for _, v in row.averages) + " |"
+                for row in d.meters
+            ]
+        else:
+            out.append("No ending to show.")
+        out += ["", "## Shared reflections", ""]
+        for a in d.reflections:
+            out += [f"### {_md_text(a.question)}", ""]
+            out += [f"- {_md(who + ': ') if who else ''}{_md(answer)}" for who, answer in a.answers]
+            out.append("")
+        if not d.reflections:
+            out += ["No player shared a reflection.", ""]
+    out += _md_footer(report)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md_footer(report: Report) -> list[str]:
+    out = []
+    if not report.debriefs:
+        out += ["No playthroughs to debrief.", ""]
+    if report.other_sessions:
+        out += [f"{report.other_sessions} saves of other sessions were left out.", ""]
+    if report.skipped:
+        out += ["## Files not counted", ""] + [f"- {_md(str(d))}" for d in report.skipped] + [""]
+    return out
+
+
+# HTML -----------------------------------------------------------------------
+
+_CSS = """
+body { font: 16px/1.5 system-ui, sans-serif; color: #1d2430; background: #fff; margin: 0 auto; max-width: 60rem; padding: 1.5rem; }
+h1 { font-size: 1.7rem; margin: 0 0 .5rem; } h2 { border-bottom: 2px solid #d8dee8; margin-top: 2.2rem; padding-bottom: .2rem; }
+h3 { margin: 1.6rem 0 .4rem; } .muted { color: #5b6575; } .warn { background: #fff4d6; border-left: 4px solid #d49b00; padding: .5rem .8rem; }
+.facts { display: flex; flex-wrap: wrap; gap: .6rem; padding: 0; list-style: none; }
+.facts li { background: #eef2f7; border-radius: 6px; padding: .35rem .7rem; }
+blockquote { margin: .4rem 0; padding: .1rem 1rem; border-left: 4px solid #c7d0dd; color: #333c4a; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; } td, th { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #e3e8ef; vertical-align: top; }
+th { font-weight: 600; } td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.bar { background: #e9eef5; border-radius: 4px; height: 1.1rem; min-width: 10rem; }
+.bar span { display: block; height: 100%; border-radius: 4px; background: #2f6fb3; }
+.bar.strong span { background: #2e8b57; } .bar.mixed span { background: #c98a0b; } .bar.weak span { background: #c0392b; }
+.tag { font-size: .8rem; border-radius: 4px; padding: .05rem .4rem; background: #eef2f7; white-space: nowrap; }
+.decision { border: 1px solid #e3e8ef; border-radius: 8px; padding: .2rem 1rem 1rem; margin: 1rem 0; }
+ul.answers li { margin: .3rem 0; }
+"""
+
+
+def _h(text: str) -> str:
+    return html.escape(clean(text), quote=True)
+
+
+def _h_rich(text: str) -> str:
+    """Scenario text with its **bold** and *italic*, every character escaped."""
+    tags = {"bold": "strong", "italic": "em"}
+    out = []
+    for p in paragraphs(text):
+        parts = [f"<{tags[s]}>{_h(chunk)}</{tags[s]}>" if s else _h(chunk) for chunk, s in spans(p)]
+        out.append(f"<p>{''.join(parts)}</p>")
+    return "".join(out)
+
+
+def _bar(c: Count, kind: str = "") -> str:
+    width = c.percent or 0
+    return f'<div class="bar {kind}" role="img" aria-label="{width}%"><span style="width:{width}%"></span></div>'
+
+
+def to_html(report: Report) -> str:
+    title = "Group debrief"
+    if report.debriefs:
+        title += ": " + " / ".join(_one_line(d.scenario.title) for d in report.debriefs)
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        # No script, no fetch: the page opens offline and runs nothing.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
+    ]
+    for d in report.debriefs:
+        out += _html_debrief(report, d)
+    if not report.debriefs:
+        out.append("<h1>Group debrief</h1><p>No playthroughs to debrief.</p>")
+    if report.other_sessions:
+        out.append(f'<p class="muted">{report.other_sessions} saves of other sessions were left out.</p>')
+    if report.skipped:
+        out.append(f'<h2 id="skipped">Files not counted ({len(report.skipped)})</h2><ul>')
+        out += [f"<li><code>{_h(str(diag))}</code></li>" for diag in report.skipped]
+        out.append("</ul>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def _html_debrief(report: Report, d: Debrief) -> list[str]:
+    out = [f"<h1>Group debrief: {_h(_one_line(d.scenario.title))}</h1>", '<ul class="facts">']
+    out += [f"<li>{_h(line)}</li>" for line in overview_lines(report, d)]
+    out.append("</ul>")
+    out += [f'<p class="warn">{_h(w)}</p>' for w in d.warnings]
+    out += ['<h2 id="endings">Endings</h2>', "<table><tr><th>ending</th><th>rating</th><th>playthroughs</th><th></th></tr>"]
+    for e, c in d.endings:
+        out.append(
+            f"<tr><td>{_h(_one_line(e.title))}</td><td>{_h(e.rating or '')}</td>"
+            f'<td class="num">{_h(count_text(c))}</td><td>{_bar(c, e.rating or "")}</td></tr>'
+        )
+    out += ["</table>", '<h2 id="decisions">Decisions</h2>']
+    for dec in d.decisions:
+        out += [
+            '<section class="decision">',
+            f'<h3>{dec.number}. {_h(dec.scene.id)} <span class="muted">({_h(_one_line(dec.speaker))})</span></h3>',
+            f"<blockquote>{_h_rich(dec.scene.text)}</blockquote>",
+            f'<p class="muted">{_h(reach_text(d, dec))} {_h(timing_text(dec))}</p>',
+            "<table><tr><th>choice</th><th>playthroughs</th><th></th><th>the scenario's view</th></tr>",
+        ]
+        for o in dec.options:
+            out.append(
+                f"<tr><td>{_h(_one_line(o.choice.text))}</td><td class=\"num\">{_h(count_text(o.count))}</td>"
+                f"<td>{_bar(o.count)}</td><td>{_tag(_recommended(o.choice))}</td></tr>"
+            )
+        out.append("</table>")
+        notes = [o for o in dec.options if o.choice.coaching]
+        if notes:
+            out.append("<h4>Coaching notes</h4><ul>")
+            out += [f"<li><em>{_h(_one_line(o.choice.text))}</em> {_h(_one_line(o.choice.coaching))}</li>" for o in notes]
+            out.append("</ul>")
+        if dec.prompts:
+            out.append("<h4>For discussion</h4><ul>")
+            out += [f"<li>{_h(prompt_text(c))}</li>" for c in dec.prompts]
+            out.append("</ul>")
+        out.append("</section>")
+    out.append('<h2 id="routes">Most common routes</h2>')
+    if d.routes:
+        out.append("<ol>")
+        out += [f"<li><strong>{r.count} ×</strong> {_h(route_text(r))}</li>" for r in d.routes]
+        out.append("</ol>")
+    else:
+        out.append('<p class="muted">No route was taken by more than one playthrough.</p>')
+    out.append('<h2 id="meters">Meters at the end, per ending</h2>')
+    if d.meters:
+        meters = list(d.scenario.meters.values())
+        out.append("<table><tr><th>ending</th><th>playthroughs</th>" + "".join(f"<th>{_h(_one_line(mt.label))}</th>" for mt in meters) + "</tr>")
+        for row in d.meters:
+            cells = "".join(f'<td class="num">{v:.1f}</td>' for _, v in row.averages)
+            out.append(f'<tr><td>{_h(_one_line(row.ending.title))}</td><td class="num">{row.count}</td>{cells}</tr>')
+        out.append("</table>")
+    else:
+        out.append('<p class="muted">No ending to show.</p>')
+    out.append('<h2 id="reflections">Shared reflections</h2>')
+    for a in d.reflections:
+        out.append(f'<h3>{_h(_one_line(a.question))}</h3><ul class="answers">')
+        out += [f"<li>{'<strong>' + _h(who) + ':</strong> ' if who else ''}{_h(ans)}</li>" for who, ans in a.answers]
+        out.append("</ul>")
+    if not d.reflections:
+        out.append('<p class="muted">No player shared a reflection.</p>')
+    return out
+
+
+def _tag(text: str) -> str:
+    return f'<span class="tag">{_h(text)}</span>' if text else ""
+
+
+# CSV ------------------------------------------------------------------------
+
+CSV_COLUMNS = ("session", "player", "language", "version", "decision", "scene", "choice", "choice_text",
+               "seconds", "timed_out", "ending", "rating")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet cell that can never run as a formula."""
+    raw = "" if value is None else str(value)
+    text = clean(raw)
+    if raw.startswith(_FORMULA) or text.lstrip().startswith(_FORMULA):
+        return "'" + text
+    return text
+
+
+def to_csv(report: Report) -> str:
+    """One row per decision per playthrough. Choices and endings behind
+    fewer than --min-group players read "(hidden)"."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for d in report.debriefs:
+        scenes = d.scenario.scenes
+        private = {
+            (dec.scene.id, o.choice.id) for dec in d.decisions for o in dec.options if o.count.count is None
+        }
+        hidden_endings = {e.id for e, c in d.endings if c.count is None}
+        for p in d.played:
+            ending = d.scenario.endings.get(p.ending) if p.ending else None
+            if p.ending in hidden_endings:
+                ending_cells = ("(hidden)", "")
+            else:
+                ending_cells = (p.ending or "", ending.rating or "" if ending else "")
+            number = 0
+            for scene_id, choice_id, ms, timed_out in p.steps:
+                scene = scenes.get(scene_id)
+                if scene is not None and not scene.is_decision:
+                    continue
+                number += 1
+                choice = scene.choice(choice_id) if scene else None
+                if (scene_id, choice_id) in private:
+                    choice_cells = ("(hidden)", "")
+                else:
+                    choice_cells = (choice_id, _one_line(choice.text) if choice else "")
+                row = (p.session or "", d.labels[p.id], p.language, p.version, number, scene_id, *choice_cells,
+                       f"{ms / 1000:.1f}", "yes" if timed_out else "no", *ending_cells)
+                writer.writerow([_cell(v) for v in row])
+    return buf.getvalue()
+
+
+EXPORTS: dict[str, Callable[[Report], str]] = {"markdown": to_markdown, "html": to_html, "csv": to_csv}

@@ -1,0 +1,30 @@
+"""The facilitator view of a group debrief: `koers debrief PATH...` in a terminal.
+
+The app only shows a :class:`game.group.Report` that the engine has already
+counted; it reads no file itself, so tests build it from fixtures.
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from game.group import Report
+
+
+class GroupApp(App[None]):
+    CSS_PATH = "group.tcss"
+    TITLE = "Koers: group debrief"
+    BINDINGS = [("q", "quit", "")]
+
+    def __init__(self, report: Report) -> None:
+        super().__init__()
+        self.report = report
+
+    def on_mount(self) -> None:
+        from game.ui.group_screens import OverviewScreen
+
+        self.push_screen(OverviewScreen(0))
+
+
+def make_group_app(report: Report) -> GroupApp:
+    return GroupApp(report)

@@ -1,0 +1,321 @@
+"""Group debrief: reading a folder of saves, and what the group did, counted."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import attrs
+import pytest
+
+from conftest import FIXTURES
+from game import group, saves
+from game.cli import main
+from game.group import collect, debrief
+from game.loader import load
+from game.run import Run
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+def pid(n: int) -> str:
+    return str(uuid.UUID(int=n, version=4))
+
+
+def write_scenarios(folder: Path, version: str = "1", nl: bool = False, timer: bool = False) -> Path:
+    """base.en.yaml (and a Dutch translation of it) at ``version``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (FIXTURES / "base.en.yaml").read_text(encoding="utf-8").replace('version: "1"', f'version: "{version}"')
+    if timer:
+        text = text.replace("    text: Hello.\n", "    text: Hello.\n    timer: {seconds: 10, timeout: tell}\n")
+    (folder / "base.en.yaml").write_text(text, encoding="utf-8")
+    if nl:
+        dutch = (text.replace("language: en", "language: nl\ntranslates: en").replace("Ask.", "Vraag.")
+                 .replace("title: Base", "title: Basis"))
+        (folder / "base.nl.yaml").write_text(dutch, encoding="utf-8")
+    return folder
+
+
+def play(scenario, n: int, choices: list[str], ms: int = 1000, player: str = "Ann", session: str | None = "S1",
+         shared: dict[int, tuple[str, bool]] | None = None, timed_out: bool = False) -> saves.Playthrough:
+    run = Run.start(scenario)
+    for i, choice in enumerate(choices):
+        run = run.choose(choice, ms=ms, timed_out=timed_out and i == 0)
+    started = T0 + timedelta(minutes=n)
+    p = attrs.evolve(saves.Playthrough.new(scenario, player, session=session, now=started), id=pid(n))
+    p = p.record(run, now=started + timedelta(minutes=5))
+    for index, (answer, share) in (shared or {}).items():
+        p = p.with_reflection(index, answer, share, now=started + timedelta(minutes=6))
+    return p
+
+
+def put(folder: Path, p: saves.Playthrough) -> Path:
+    return saves.save(folder, p)
+
+
+@pytest.fixture
+def lib(tmp_path):
+    found, problems = group.scenarios([write_scenarios(tmp_path / "scenarios", nl=True, timer=True)])
+    assert not problems
+    return found
+
+
+@pytest.fixture
+def room(tmp_path, lib):
+    """Ten playthroughs with known choices: 6 ask-go, 3 tell-stop, 1 ask and then stopped playing."""
+    en = lib[("base", "en")]
+    folder = tmp_path / "room"
+    for n in range(6):
+        put(folder, play(en, n, ["ask", "go"], ms=1000 * (n + 1), player=f"Ann{n}",
+                         shared={0: (f"answer {n}", n % 2 == 0), 1: (f"secret {n}", False)}))
+    for n in range(6, 9):
+        put(folder, play(en, n, ["tell", "stop"], ms=1000 * (n + 1), timed_out=n == 6))
+    put(folder, play(en, 9, ["ask"], ms=10_000))
+    return folder
+
+
+def test_counts_of_a_room_with_known_choices(room, lib):
+    report = debrief(collect([room]), lib)
+    assert report.skipped == ()
+    (d,) = report.debriefs
+    assert (d.playthroughs, d.finished, d.unfinished) == (10, 9, 1)
+    assert {e.id: (c.count, c.percent) for e, c in d.endings} == {"good": (6, 60), "bad": (3, 30)}
+    one, two = d.decisions
+    assert {o.choice.id: (o.count.count, o.count.percent) for o in one.options} == {"ask": (7, 70), "tell": (3, 30)}
+    assert {o.choice.id: o.count.count for o in two.options} == {"go": 6, "stop": 3}
+    assert (one.reached, two.reached) == (10, 9)
+    # Times 1..10 s: median 5.5, quartiles (inclusive) 3.25 and 7.75.
+    assert (one.median_s, one.q1_s, one.q3_s, one.iqr_s) == (5.5, 3.25, 7.75, 4.5)
+    assert one.timed_out == 1
+    assert [c.id for c in one.prompts] == ["listen"]
+    assert [(r.count, [c.id for c in r.choices], r.ending.id) for r in d.routes] == [(6, ["ask", "go"], "good"), (3, ["tell", "stop"], "bad")]
+    meters = {row.ending.id: (row.count, dict((mt.id, v) for mt, v in row.averages)) for row in d.meters}
+    assert meters == {"good": (6, {"trust": 6.0}), "bad": (3, {"trust": 5.0})}
+
+
+def test_only_shared_reflections_and_no_names_unless_asked(room, lib):
+    d = debrief(collect([room]), lib).debriefs[0]
+    (answers,) = d.reflections
+    assert answers.question == "Question 1"  # base has no reflection questions
+    assert answers.answers == (("", "answer 0"), ("", "answer 2"), ("", "answer 4"))
+    assert sorted(d.labels.values()) == sorted(f"player {i}" for i in range(1, 11))
+    named = debrief(collect([room]), lib, names=True).debriefs[0]
+    assert [who for who, _ in named.reflections[0].answers] == ["Ann0", "Ann2", "Ann4"]
+
+
+def test_dutch_and_english_playthroughs_are_debriefed_together(tmp_path, lib):
+    folder = tmp_path / "mixed"
+    for n in range(3):
+        put(folder, play(lib[("base", "en")], n, ["ask", "go"]))
+    for n in range(3, 5):
+        put(folder, play(lib[("base", "nl")], n, ["ask", "stop"]))
+    report = debrief(collect([folder]), lib)
+    (d,) = report.debriefs
+    assert d.languages == (("en", 3), ("nl", 2))
+    assert d.decisions[0].options[0].count.count == 5
+    assert d.scenario.language == "en"  # the language most of the group played in
+    assert debrief(collect([folder]), lib, language="nl").debriefs[0].decisions[0].options[0].choice.text == "Vraag."
+
+
+def test_versions_are_debriefed_apart_with_a_warning(tmp_path):
+    v1 = load(write_scenarios(tmp_path / "v1", version="1") / "base.en.yaml")
+    v2 = load(write_scenarios(tmp_path / "v2", version="2") / "base.en.yaml")
+    folder = tmp_path / "saves"
+    for n in range(3):
+        put(folder, play(v1, n, ["ask", "go"]))
+    for n in range(3, 5):
+        put(folder, play(v2, n, ["tell", "go"]))
+    lib, _ = group.scenarios([tmp_path / "v2"])
+    report = debrief(collect([folder]), lib)
+    old, new = report.debriefs
+    assert (old.version, old.playthroughs, new.version, new.playthroughs) == ("1", 3, "2", 2)
+    assert any("version 1" in w and "version 2" in w for w in old.warnings)  # the words come from another version
+    assert any("also made on version 1" in w for w in new.warnings)
+    assert {o.choice.id: o.count.count for o in old.decisions[0].options} == {"ask": 3, "tell": 0}
+
+
+def test_a_damaged_folder_counts_every_good_playthrough_once_and_names_every_other_file(tmp_path, lib):
+    en = lib[("base", "en")]
+    folder = tmp_path / "collected"
+    a = put(folder, play(en, 1, ["ask", "go"]))
+    b = put(folder, play(en, 2, ["tell"]))
+    # The same playthrough copied from a second laptop, and an older copy of b taken mid-game.
+    (folder / "laptop2").mkdir()
+    copy_a = folder / "laptop2" / a.name
+    copy_a.write_bytes(a.read_bytes())
+    older_b = folder / "laptop2" / b.name
+    older_b.write_text(json.dumps(attrs.evolve(saves.load_save(b), steps=(), updated="2026-11-23T09:00:00.000Z").to_json()))
+    good = a.read_text()
+    bad = {
+        "truncated.json": good[: len(good) // 2],
+        "noise.json": b"\x00\xff garbage",
+        "foreign.json": '{"name": "package.json", "version": "1.0.0"}',
+        "list.json": "[1, 2, 3]",
+        "deep.json": "[" * 5000 + "]" * 5000,
+        "huge-number.json": good.replace('"ms": 1000', '"ms": ' + "9" * 5000, 1),
+        "nan.json": good.replace('"ms": 1000', '"ms": NaN', 1),
+        "newer.json": good.replace('"koers_save": 1', '"koers_save": 99').replace(pid(1), pid(50)),
+        # The privacy flag said twice: readers disagree on which wins, so the file is refused.
+        "two-keys.json": good.replace(pid(1), pid(51)).replace('"ending": "good"', '"ending": "good", "ending": "bad"'),
+        "path-id.json": good.replace(pid(1), "../../etc/passwd"),
+    }
+    for name, text in bad.items():
+        (folder / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    (folder / "notes.txt").write_text("not a save")
+    (folder / ".tmp-123").write_text("{")
+
+    c = collect([folder, a])  # a folder and a file inside it: still once
+    assert sorted(p.id for p in c.played) == [pid(1), pid(2)]
+    assert next(p for p in c.played if p.id == pid(2)).steps[0][1] == "tell"  # the newer copy counts
+    by_file = {Path(d.path).name if "laptop2" not in d.path else "laptop2/" + Path(d.path).name: d for d in c.skipped}
+    assert set(by_file) == {*bad, f"laptop2/{a.name}", f"laptop2/{b.name}"}
+    assert by_file[f"laptop2/{a.name}"].code == "G001" and "same playthrough" in by_file[f"laptop2/{a.name}"].message
+    assert "older copy" in by_file[f"laptop2/{b.name}"].message
+    codes = {name: by_file[name].code for name in bad}
+    assert codes == {
+        "truncated.json": "S001", "noise.json": "S003", "foreign.json": "S101", "list.json": "S102",
+        "deep.json": "S004", "huge-number.json": "S005", "nan.json": "S001", "newer.json": "S105",
+        "two-keys.json": "S007", "path-id.json": "S104",
+    }
+    assert str(by_file["two-keys.json"]).startswith(f"{folder / 'two-keys.json'}:")
+
+
+def test_session_filter_and_unknown_scenarios(tmp_path, lib):
+    en = lib[("base", "en")]
+    folder = tmp_path / "s"
+    put(folder, play(en, 1, ["ask", "go"], session="MON"))
+    put(folder, play(en, 2, ["ask", "go"], session="TUE"))
+    stranger = attrs.evolve(play(en, 3, ["ask", "go"], session="MON"), scenario=saves.ScenarioRef("nowhere", "en", "1", ""))
+    put(folder, stranger)
+    report = debrief(collect([folder], session="MON"), lib)
+    assert report.other_sessions == 1
+    assert report.debriefs[0].playthroughs == 1
+    (skip,) = report.skipped
+    assert skip.code == "G002" and skip.path.endswith(f"{pid(3)}.json") and "nowhere" in skip.message
+
+
+def test_replays_are_left_out_of_the_numbers(tmp_path, lib):
+    en = lib[("base", "en")]
+    folder = tmp_path / "r"
+    first = play(en, 1, ["ask", "go"])
+    put(folder, first)
+    again = attrs.evolve(saves.Playthrough.replay_from(first, 0, now=T0), id=pid(2))
+    run, _ = saves.resume(again, en)
+    put(folder, again.record(run.choose("tell").choose("stop"), now=T0))
+    d = debrief(collect([folder]), lib).debriefs[0]
+    assert (d.playthroughs, d.replays) == (1, 1)
+    assert {e.id: c.count for e, c in d.endings} == {"good": 1, "bad": 0}
+
+
+def test_min_group_hides_small_counts_and_one_more_so_none_can_be_worked_out(room, lib):
+    d = debrief(collect([room]), lib, min_group=4).debriefs[0]
+    one, two = d.decisions
+    # 7 ask, 3 tell: tell is below 4, and with only one hidden the total would give it away.
+    assert [o.count.count for o in one.options] == [None, None]
+    assert [o.count.count for o in two.options] == [None, None]
+    assert {e.id: c.count for e, c in d.endings} == {"good": None, "bad": None}
+    assert [r.count for r in d.routes] == [6]
+    assert [row.ending.id for row in d.meters] == ["good"]
+    d = debrief(collect([room]), lib, min_group=11).debriefs[0]
+    assert all(dec.hidden and dec.median_s is None for dec in d.decisions)
+
+
+# The quick reader never accepts what load_save refuses ------------------------
+
+
+def _variants(good: str) -> list[str]:
+    swaps = [
+        ('"koers_save": 1', '"koers_save": true'), ('"koers_save": 1', '"koers_save": 1.0'),
+        ('"ms": 1000', '"ms": -1'), ('"ms": 1000', '"ms": 1e3'), ('"ms": 1000', '"ms": 1000000000000000'),
+        ('"ms": 1000', '"ms": 999999999999999'), ('"trust": 6', '"trust": true'), ('"trust": 6', '"trust": "6"'),
+        (pid(1), pid(1).upper()), ('"timed_out": false', '"timed_out": 0'), ('"asked"', '""'), ('"asked"', "7"),
+        ('"started": "2026', '"started": "x2026'), ('Z"', '+01:00"'), ('Z"', '+00:00"'), ('"session": "S1"', '"session": ""'),
+        ('"session": "S1"', '"session": null'), ('"player": "Ann"', '"player": "\\"Ann\\""'), ('"player": "Ann"', '"player": "\\u0022"'),
+        ('"player": "Ann"', '"player": "An\\u006e"'), ('"timers": "on"', '"timers": "fast"'), ('"digest": "', '"digest": "X'),
+        ('"ending": "good"', '"ending": ""'), ('"ending": "good"', '"ending": null'), ('"shared": true', '"shared": 1'),
+        ('"0": {', '"00": {'), ('"replay_of": null', '"replay_of": {"playthrough": "' + pid(7) + '", "step": 0}'),
+        ('"replay_of": null', '"replay_of": {"playthrough": "' + pid(7) + '", "step": -1}'),
+        ('"replay_of": null', '"replay_of": {"playthrough": "' + pid(7) + '", "step": 0, "step": 1}'),
+        ('"koers_save": 1,', '"koers_save": 1, "extra": 1,'), ('"session": "S1",', ""), ('"flags": [', '"flags": ["asked", '),
+        ('"koers_save": 1', '"koers_save": 0'), ('"scene": "one"', '"scene": "one", "scene": "two"'),
+        ('"version": "1"', '"version": 1'), ('"language": "en"', '"language": ""'), ("\n", "\r\n"), ("\n", ""),
+        # Where msgspec, which checks the quick way, could read JSON otherwise than the standard library.
+        ('"timers": "on"', '"timers": "slow"'), ('"timers": "on"', '"timers": "on", "timers": "off"'),
+        ('"trust": 6', '"trust": -999999999999999'), ('"trust": 6', '"trust": -1000000000000000'),
+        ('"trust": 6', '"trust": 6, "trust": 7'), ('"trust": 6', '"trust": 6.0'), ('"trust": 6', '"trust": -0'),
+        ('"trust": 6', '"": 6'), ('"ms": 1000', '"ms": 01000'), ('"ms": 1000', '"ms": 1000 '),
+        ('"0": {', '"0": {"answer": "x", "shared": false}, "0": {'), ('"0": {', '"1000000": {'), ('"0": {', '"999999": {'),
+        ('"reflections": {', '"reflections": null, "x": {'), ('"replay_of": null', '"replay_of": false'),
+        ('"player": "Ann"', '"player": "A\tn"'), ('"player": "Ann"', '"player": "A\x7fn"'),
+        ('"player": "Ann"', '"player": "A\u2028n"'), ('"player": "Ann"', '"player": "A\U0001f600n"'),
+        ('"ending": "good"', '"ending": NaN'), ('"ending": "good"', '"ending": "good" // no'), ("\n}", "\n} x"),
+        ("\n}", "\n}\f"), ('"flags": [', '"flags": [[], '), ('"flags": [', '"flags": ["", '),
+        ('"digest": "d', '"digest": "D'), ('Z"', '.000+00:00"'), ('"started": "2026-11-23T09:01', '"started": "2026-11-23 09:01'),
+    ]
+    out = [good, "\ufeff" + good, good.encode("utf-8").decode("latin-1")]
+    out += [good.replace(a, b, 1) for a, b in swaps if a in good]
+    return out
+
+
+def test_the_quick_reader_agrees_with_load_save(tmp_path, lib):
+    en = lib[("base", "en")]
+    p = play(en, 1, ["ask", "go"], shared={0: ("Ja", True)})
+    good = put(tmp_path, p).read_text(encoding="utf-8")
+    accepted = 0
+    for text in _variants(good):
+        for data in (text.encode("utf-8"), text.encode("utf-16")):
+            try:
+                slow = group.played(saves.loads_save(data))
+            except saves.SaveError:
+                slow = None
+            fast = group._fast(data)
+            assert fast is None or fast == slow, text
+            accepted += fast is not None
+    # Bytes that are not UTF-8, or a mark before the JSON: msgspec refuses what load_save would.
+    for data in (good.encode("utf-8").replace(b"Ann", b"A\xffn"), good.encode("utf-8").replace(b"Ann", b"A\xed\xa0\x80n"),
+                 good.encode("utf-8").replace(b"Ann", b"A\xc1\x81n"), b"\xef\xbb\xbf" + good.encode("utf-8")):
+        fast = group._fast(data)
+        try:
+            assert fast is None or fast == group.played(saves.loads_save(data))
+        except saves.SaveError:
+            pytest.fail(f"the quick reader accepted what load_save refuses: {data[:40]!r}")
+    assert accepted >= 8  # most ordinary variants take the quick way
+
+
+def test_the_quick_reader_keeps_the_limit_on_values(tmp_path, lib):
+    good = put(tmp_path, play(lib[("base", "en")], 1, ["ask", "go"])).read_text(encoding="utf-8")
+    # The good save holds 36 values (18 at the top, 9 in each step); flags fill it up to the limit, and one past it.
+    for extra, accepted in ((saves.MAX_VALUES - 36, True), (saves.MAX_VALUES - 35, False)):
+        data = good.replace('"flags": [', '"flags": [' + '"f", ' * extra, 1).encode("utf-8")
+        fast = group._fast(data)
+        assert (fast is not None) is accepted
+        if accepted:
+            assert fast == group.played(saves.loads_save(data))
+        else:
+            with pytest.raises(saves.SaveError, match="S002"):
+                saves.loads_save(data)
+
+
+# The command ------------------------------------------------------------------
+
+
+def test_cli_prints_a_summary_and_lists_skipped_files(room, tmp_path, capsys):
+    (room / "broken.json").write_text("{")
+    code = main(["debrief", str(room), "--scenarios", str(tmp_path / "scenarios")])
+    out, err = capsys.readouterr()
+    assert code == 1  # the report is made; the skipped file makes it a warning
+    assert "Playthroughs: 10 (9 finished, 1 unfinished)" in out
+    assert "7 (70%)" in out and "Ask." in out
+    assert f"{room / 'broken.json'}:1:2: S001 " in err
+
+
+def test_cli_exports_by_extension_and_refuses_an_unknown_one(room, tmp_path, capsys):
+    scen = ["--scenarios", str(tmp_path / "scenarios")]
+    for name, start in (("r.md", "# Group debrief"), ("r.html", "<!DOCTYPE html>"), ("r.csv", "\ufeffsession,player")):
+        assert main(["debrief", str(room), *scen, "--export", str(tmp_path / name)]) == 0
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)
+    assert main(["debrief", str(room), *scen, "--export", str(tmp_path / "r.pdf")]) == 2
+    assert "end it in .md, .html or .csv" in capsys.readouterr().err
+    assert main(["debrief", str(tmp_path / "nothing-here")]) == 2

@@ -1,0 +1,107 @@
+"""The group debrief's exports: golden Markdown and CSV, and hostile text kept harmless.
+
+After a deliberate change to an export, regenerate the golden files with
+``KOERS_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_group_export.py``
+and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from game import group
+from game.group import collect, debrief
+from game.group_export import _cell, to_csv, to_html, to_markdown, to_text
+from test_group import play, put, write_scenarios
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+HOSTILE = "<script>alert(1)</script> [click](javascript:alert(1)) ![x](http://x/y.png) **b** | `c` \x1b[31mred\x07"
+
+
+@pytest.fixture
+def lib(tmp_path):
+    return group.scenarios([write_scenarios(tmp_path / "scenarios", nl=True, timer=True)])[0]
+
+
+def room(folder: Path, lib, player: str = "Ann", session: str = "S1", answer: str = "I asked first.") -> Path:
+    en, nl = lib[("base", "en")], lib[("base", "nl")]
+    for n in range(4):
+        put(folder, play(en, n, ["ask", "go"], ms=2000 + 500 * n, player=f"{player}{n}", session=session,
+                         shared={0: (f"{answer} ({n})", n < 2)}))
+    for n in range(4, 6):
+        put(folder, play(nl, n, ["tell", "stop"], ms=9000, timed_out=n == 4, session=session))
+    put(folder, play(en, 6, ["tell"], ms=4000, session=session))
+    return folder
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("KOERS_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8", newline="")
+    with open(path, encoding="utf-8", newline="") as f:
+        assert text == f.read()
+
+
+def test_markdown_export_matches_the_golden_file(tmp_path, lib):
+    report = debrief(collect([room(tmp_path / "room", lib)]), lib, session="S1")
+    check_golden("group.md", to_markdown(report))
+
+
+def test_csv_export_matches_the_golden_file(tmp_path, lib):
+    report = debrief(collect([room(tmp_path / "room", lib)]), lib)
+    check_golden("group.csv", to_csv(report))
+
+
+def test_csv_has_one_row_per_decision_per_playthrough(tmp_path, lib):
+    report = debrief(collect([room(tmp_path / "room", lib)]), lib)
+    rows = list(csv.DictReader(io.StringIO(to_csv(report))))
+    assert len(rows) == 4 * 2 + 2 * 2 + 1
+    assert {r["player"] for r in rows} == {f"player {i}" for i in range(1, 8)}
+    assert [r["timed_out"] for r in rows].count("yes") == 1
+
+
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r", "\0", " =", "\n="])
+def test_a_csv_cell_never_starts_a_formula(lead):
+    cell = _cell(lead + "HYPERLINK(\"http://evil\")")
+    assert cell.startswith("'")
+    assert "\0" not in cell and "\t" not in cell
+
+
+def test_hostile_names_and_sessions_are_neutralised_in_the_csv(tmp_path, lib):
+    folder = room(tmp_path / "room", lib, player="=cmd|' /C calc'!A", session="@SUM(A1:A9)")
+    report = debrief(collect([folder]), lib, names=True)
+    rows = list(csv.reader(io.StringIO(to_csv(report))))[1:]
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "\0")), cell
+    assert rows[0][0] == "'@SUM(A1:A9)" and rows[0][1] == "'=cmd|' /C calc'!A0"
+
+
+def test_min_group_hides_choices_in_the_csv_too(tmp_path, lib):
+    report = debrief(collect([room(tmp_path / "room", lib)]), lib, min_group=3)
+    rows = list(csv.DictReader(io.StringIO(to_csv(report))))
+    # 4 asked and 3 told: both shown. 4 went on and 2 stopped: 2 is too few, and 4 would give it away.
+    first = {r["choice"] for r in rows if r["decision"] == "1"}
+    second = {r["choice"] for r in rows if r["decision"] == "2"}
+    assert first == {"ask", "tell"} and second == {"(hidden)"}
+
+
+def test_hostile_text_is_escaped_in_html_markdown_and_text(tmp_path, lib):
+    folder = room(tmp_path / "room", lib, player=HOSTILE, session=HOSTILE, answer=HOSTILE)
+    report = debrief(collect([folder]), lib, names=True, session=HOSTILE)
+    page = to_html(report)
+    assert "<script" not in page and "\x1b" not in page and "\x07" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img" not in page and "src=" not in page and "<a " not in page  # nothing to fetch or follow
+    notes = to_markdown(report)
+    assert "<script" not in notes and "\x1b" not in notes
+    assert not re.search(r"(?<!\\)\]\(", notes)  # no link or image: every ']' is escaped
+    assert r"&lt;/script&gt; \[click\](javascript:alert(1))" in notes
+    text = to_text(report)
+    assert "\x1b" not in text and "\x07" not in text

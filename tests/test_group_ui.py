@@ -1,0 +1,78 @@
+"""The facilitator view: overview, decisions with the arrow keys, presenter mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from game import group
+from game.group import collect, debrief
+from game.ui.group import make_group_app
+from game.ui.group_screens import DecisionScreen, OverviewScreen, PresenterScreen
+from test_group import play, put, write_scenarios
+
+SIZE = (100, 40)
+MARKUP = "[bold red]not markup[/] $x \x1b[2J"
+
+
+@pytest.fixture
+def report(tmp_path):
+    lib, _ = group.scenarios([write_scenarios(tmp_path / "scenarios", timer=True)])
+    en = lib[("base", "en")]
+    folder = tmp_path / "room"
+    for n in range(5):
+        put(folder, play(en, n, ["ask", "go"], ms=1000 * (n + 1), shared={0: (f"{MARKUP} {n}", n == 0)}))
+    for n in range(5, 8):
+        put(folder, play(en, n, ["tell", "stop"], ms=4000, timed_out=n == 5))
+    return debrief(collect([folder]), lib)
+
+
+def text_of(screen) -> str:  # noqa: ANN001
+    return "\n".join(str(w.render()) for w in screen.query("Static"))
+
+
+async def test_arrows_move_between_decisions_and_escape_returns(report):
+    app = make_group_app(report)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, OverviewScreen)
+        assert "Playthroughs: 8 (8 finished, 0 unfinished)" in text_of(app.screen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, DecisionScreen) and app.screen.index == 0
+        assert "5 (62%)" in text_of(app.screen) and "3 (38%)" in text_of(app.screen)
+        await pilot.press("right")
+        assert app.screen.index == 1
+        await pilot.press("right")  # the last decision: stays
+        assert app.screen.index == 1
+        await pilot.press("left")
+        assert app.screen.index == 0
+        await pilot.press("escape")
+        assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_presenter_shows_the_question_first_and_the_split_on_space(report):
+    app = make_group_app(report)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen) and not screen.revealed
+        assert "1. Ask." in str(screen.query_one("#choices-only").render())
+        await pilot.press("space")
+        assert screen.revealed and not screen.query_one("#choices-only").display
+        await pilot.press("right")
+        assert isinstance(app.screen, PresenterScreen) and app.screen.index == 1 and not app.screen.revealed
+
+
+async def test_player_text_is_shown_as_written_never_as_markup(report):
+    app = make_group_app(report)
+    async with app.run_test(size=SIZE):
+        shown = text_of(app.screen)
+        assert "[bold red]not markup[/] $x [2J 0" in shown  # the escape character is dropped
+        assert "\x1b" not in shown
+        assert "not markup[/] $x [2J 1" not in shown  # not shared
+
+
+def test_overview_snapshot(snap_compare, report):
+    assert snap_compare(make_group_app(report), terminal_size=SIZE)
+
+
+def test_decision_snapshot(snap_compare, report):
+    assert snap_compare(make_group_app(report), press=["enter"], terminal_size=SIZE)
