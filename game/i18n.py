@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+#: The languages of the interface, and the languages a scenario may be written in.
+LANGUAGES = ("nl", "en")
+
 STRINGS: Mapping[str, Mapping[str, str]] = {
     "en": {
         "app.subtitle": "practise the hard moments of leading",

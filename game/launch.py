@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from game.i18n import default_language
-from game.model import LANGUAGES
+from game.i18n import LANGUAGES
 
 EXIT_OK, EXIT_ERRORS = 0, 2
 
@@ -31,10 +31,7 @@ def add_play_options(parser: argparse.ArgumentParser, top: bool) -> None:
 
 
 def play(args: argparse.Namespace) -> int:
-    import attrs
-
-    from game.prefs import default_prefs_path, load_prefs, save_prefs
-    from game.saves import default_saves_dir
+    from game.prefs import default_prefs_path, default_saves_dir, load_prefs, save_prefs
     from game.text import clean
 
     file = getattr(args, "file", None)
@@ -67,7 +64,7 @@ def play(args: argparse.Namespace) -> int:
             player = ask_player(lang)
             if player is None:
                 return EXIT_OK
-        save_prefs(prefs_path, attrs.evolve(prefs, player=clean(player), session=session, lang=lang))
+        save_prefs(prefs_path, prefs._replace(player=clean(player), session=session, lang=lang))
         return PlainPlayer(scenario, saves_dir, clean(player), session, lang, prefs.timers, sys.stdin, sys.stdout).play()
 
     from game.ui.app import make_app

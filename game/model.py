@@ -11,7 +11,8 @@ from typing import NamedTuple, Union
 
 import attrs
 
-LANGUAGES = ("nl", "en")
+from game.i18n import LANGUAGES  # noqa: F401  (re-exported: the loader checks a scenario's language)
+
 RATINGS = ("strong", "mixed", "weak")
 FORMAT_VERSION = 1
 

@@ -1,4 +1,5 @@
-"""What the player told Koers once and it remembers: name, session, language, timers.
+"""What the player told Koers once and it remembers (name, session, language,
+timers), and where Koers keeps the player's files.
 
 A small JSON file in the user's config folder. A damaged file is ignored (the
 player is simply asked again) rather than stopping the game.
@@ -8,17 +9,21 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
-import attrs
-import platformdirs
+from typing import NamedTuple
 
-from game.model import LANGUAGES
-from game.saves import TIMERS
+from game.i18n import LANGUAGES
+
+ENV_VAR = "KOERS_SAVES"
+
+#: How timed decisions run: as written, at double time, or not at all.
+TIMERS = ("on", "slow", "off")
 
 
-@attrs.frozen
-class Prefs:
+# Read before the first frame, so it stays light: no attrs, no engine imports.
+class Prefs(NamedTuple):
     player: str | None = None
     session: str | None = None
     lang: str | None = None
@@ -46,7 +51,24 @@ class Prefs:
         return {"player": self.player, "session": self.session, "lang": self.lang, "timers": self.timers}
 
 
+def default_saves_dir(
+    cli_value: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
+    """``--saves DIR`` if given, else $KOERS_SAVES, else the platform's user data folder."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    value = (os.environ if environ is None else environ).get(ENV_VAR)
+    if value:
+        return Path(value).expanduser()
+    import platformdirs  # only when no folder was given: it costs start-up time
+
+    # appauthor=False: on Windows, "koers\saves" rather than "koers\koers\saves".
+    return platformdirs.user_data_path("koers", appauthor=False) / "saves"
+
+
 def default_prefs_path() -> Path:
+    import platformdirs  # only when no path was given: it costs start-up time
+
     return platformdirs.user_config_path("koers", appauthor=False) / "settings.json"
 
 

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import attrs
-import platformdirs
 
 from game import model as m
+from game.prefs import TIMERS
 from game.diagnostics import Diagnostic
 from game.run import Run, RunError, Step
 
@@ -40,9 +40,7 @@ MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 16  # a save nests four deep; anything deeper is damage or an attack
 MAX_DIGITS = 15  # 10**15 ms is 30,000 years; longer numbers only cost memory
 MAX_VALUES = 100_000  # a long playthrough holds a few thousand; parsing 4 MiB of tiny values takes seconds
-TIMERS = ("on", "slow", "off")
 TEMP_PREFIX = ".tmp-"
-ENV_VAR = "KOERS_SAVES"
 
 
 class SaveError(Exception):
@@ -869,19 +867,6 @@ def list_saves(folder: str | os.PathLike[str]) -> tuple[list[tuple[Path, Playthr
             bad.append(Diagnostic(entry.path, 1, 1, "S006", f"cannot read the save: {exc.strerror or exc}"))
     good.sort(key=lambda pair: (pair[1].updated_at, pair[1].id), reverse=True)
     return good, bad
-
-
-def default_saves_dir(
-    cli_value: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
-) -> Path:
-    """``--saves DIR`` if given, else $KOERS_SAVES, else the platform's user data folder."""
-    if cli_value:
-        return Path(cli_value).expanduser()
-    value = (os.environ if environ is None else environ).get(ENV_VAR)
-    if value:
-        return Path(value).expanduser()
-    # appauthor=False: on Windows, "koers\saves" rather than "koers\koers\saves".
-    return platformdirs.user_data_path("koers", appauthor=False) / "saves"
 
 
 # Resuming -------------------------------------------------------------------

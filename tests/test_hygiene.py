@@ -27,3 +27,10 @@ def test_screenless_commands_leave_textual_out():
     for argv in (["list"], ["validate", str(base)], ["explore", str(base)], ["debrief", str(FIXTURES)]):
         modules = imported_after(f"import sys\nfrom game.cli import main\nmain({argv!r})")
         assert "textual" not in modules, argv
+
+
+def test_first_frame_waits_for_no_engine_import():
+    """Start-up goal (docs/performance.md): the library's first frame needs none of
+    the engine, which is imported once a scenario is played."""
+    modules = imported_after("import game.cli, game.ui.app, game.ui.library, game.ui.dialogs")
+    assert {"attrs", "yaml", "game.model", "game.saves", "game.run"} & modules == set()

@@ -16,7 +16,7 @@ import platformdirs
 import pytest
 
 from conftest import FIXTURES
-from game import saves
+from game import prefs, saves
 from game.diagnostics import CODES
 from game.loader import load
 from game.run import Run, Step
@@ -590,16 +590,16 @@ def test_listing_cleans_old_strays_and_never_reads_a_temp_file(tmp_path):
 
 def test_saves_dir_precedence(tmp_path, monkeypatch):
     monkeypatch.setenv("KOERS_SAVES", str(tmp_path / "from-env"))
-    assert saves.default_saves_dir(str(tmp_path / "from-flag")) == tmp_path / "from-flag"
-    assert saves.default_saves_dir() == tmp_path / "from-env"
-    assert saves.default_saves_dir(None, environ={}) == platformdirs.user_data_path("koers", appauthor=False) / "saves"
+    assert prefs.default_saves_dir(str(tmp_path / "from-flag")) == tmp_path / "from-flag"
+    assert prefs.default_saves_dir() == tmp_path / "from-env"
+    assert prefs.default_saves_dir(None, environ={}) == platformdirs.user_data_path("koers", appauthor=False) / "saves"
     monkeypatch.setenv("KOERS_SAVES", "")
-    assert saves.default_saves_dir() == platformdirs.user_data_path("koers", appauthor=False) / "saves"
+    assert prefs.default_saves_dir() == platformdirs.user_data_path("koers", appauthor=False) / "saves"
     monkeypatch.setenv("KOERS_SAVES", "~/koers-saves")
-    assert saves.default_saves_dir() == Path.home() / "koers-saves"
+    assert prefs.default_saves_dir() == Path.home() / "koers-saves"
 
 
 def test_saves_dir_is_only_computed_never_created(tmp_path, monkeypatch):
     monkeypatch.setenv("KOERS_SAVES", str(tmp_path / "later"))
-    saves.default_saves_dir()
+    prefs.default_saves_dir()
     assert not (tmp_path / "later").exists()

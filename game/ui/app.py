@@ -5,16 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import attrs
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from game.i18n import default_language, tr
-from game.model import Scenario
 from game.prefs import Prefs, default_prefs_path, load_prefs, save_prefs
-from game.run import Run
-from game.saves import Playthrough, SaveError, Settings, resume, save
+
+# The first frame (the library, or the name prompt) needs none of the engine:
+# it is imported where a scenario is first played, so start-up does not wait.
+if TYPE_CHECKING:
+    from game.model import Scenario
+    from game.run import Run
+    from game.saves import Playthrough
 
 
 class KoersApp(App[None]):
@@ -55,7 +59,7 @@ class KoersApp(App[None]):
         return tr(self.lang, key, **values)
 
     def remember(self, **changes: object) -> None:
-        self.prefs = attrs.evolve(self.prefs, **changes)
+        self.prefs = self.prefs._replace(**changes)
         save_prefs(self.prefs_path, self.prefs)
 
     # -- starting ----------------------------------------------------------
@@ -83,6 +87,9 @@ class KoersApp(App[None]):
 
     def play_new(self, scenario: Scenario) -> None:
         def start() -> None:
+            from game.run import Run
+            from game.saves import Playthrough, Settings
+
             p = Playthrough.new(scenario, self.prefs.player, session=self.prefs.session,
                                 settings=Settings(timers=self.prefs.timers))
             self.open_play(scenario, p, Run.start(scenario), [])
@@ -93,10 +100,15 @@ class KoersApp(App[None]):
             start()
 
     def play_saved(self, scenario: Scenario, playthrough: Playthrough) -> None:
+        from game.saves import resume
+
         run, notes = resume(playthrough, scenario)
         self.open_play(scenario, playthrough, run, notes)
 
     def open_play(self, scenario: Scenario, playthrough: Playthrough, run: Run, notes: list[str]) -> None:
+        import attrs
+
+        from game.saves import Settings
         from game.ui.play import PlayScreen
 
         if playthrough.settings.timers != self.prefs.timers:  # the player's current need wins
@@ -105,6 +117,8 @@ class KoersApp(App[None]):
 
     def keep(self, playthrough: Playthrough) -> None:
         """Save now; a failed save is told, never a crash (the game goes on)."""
+        from game.saves import SaveError, save
+
         try:
             save(self.saves_dir, playthrough)
         except (OSError, SaveError) as exc:
@@ -168,9 +182,9 @@ def make_app(
     path = Path(settings_path) if settings_path is not None else default_prefs_path()
     prefs = load_prefs(path)
     changes = {k: v for k, v in (("player", player), ("session", session), ("lang", lang)) if v}
-    prefs = attrs.evolve(prefs, **changes)
+    prefs = prefs._replace(**changes)
     if prefs.lang is None:
-        prefs = attrs.evolve(prefs, lang=default_language())
+        prefs = prefs._replace(lang=default_language())
     if changes:
         save_prefs(path, prefs)
     return KoersApp(scenario_dirs, saves_dir, path, prefs, scenario, clock, bundled)

@@ -9,9 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
-from game.i18n import tr
-from game.model import LANGUAGES
-from game.saves import TIMERS
+from game.i18n import LANGUAGES, tr
+from game.prefs import TIMERS
 from game.text import clean
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
