@@ -225,6 +225,27 @@ async def test_debrief_shows_the_path_and_saves_reflections(folders):
     assert p.reflections[0].answer == "On Monday? quite sure" and p.reflections[0].shared
 
 
+async def test_a_finished_debrief_opens_again_from_the_library(folders):
+    app = app_for(folders)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await finish(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        text = screen_text(app)
+        assert "Your recent debriefs" in text and "ending: Good [/bold]" in text
+        entries = app.screen.query_one("#entries", OptionList)
+        entries.highlighted = next(i for i in range(entries.option_count) if entries.get_option_at_index(i).id == "f0")
+        await pilot.press("enter")
+        await settle(pilot)
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen) and debrief.run.finished
+        await pilot.press("r", *"later", "escape")
+        await settle(pilot)
+    (p,) = saved(folders)
+    assert p.reflections[0].answer == "later"
+
+
 async def test_replay_from_a_decision_keeps_the_original(folders):
     app = app_for(folders)
     async with app.run_test(size=(120, 40)) as pilot:

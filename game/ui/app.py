@@ -105,6 +105,16 @@ class KoersApp(App[None]):
         run, notes = resume(playthrough, scenario)
         self.open_play(scenario, playthrough, run, notes)
 
+    def open_debrief(self, scenario: Scenario, playthrough: Playthrough) -> None:
+        from game.saves import resume
+        from game.ui.debrief import DebriefScreen
+
+        run, notes = resume(playthrough, scenario)
+        if not run.finished:  # the scenario changed under the save: the story goes on from where it fits
+            self.open_play(scenario, playthrough, run, notes)
+            return
+        self.push_screen(DebriefScreen(scenario, run, playthrough))
+
     def open_play(self, scenario: Scenario, playthrough: Playthrough, run: Run, notes: list[str]) -> None:
         import attrs
 

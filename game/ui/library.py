@@ -13,6 +13,8 @@ from textual.widgets.option_list import Option
 from game.text import clean
 from game.ui.styled import plain
 
+RECENT = 5  # finished playthroughs listed, the newest first
+
 
 class LibraryScreen(Screen[None]):
     BINDINGS = [("escape", "app.quit", "")]
@@ -21,6 +23,7 @@ class LibraryScreen(Screen[None]):
         super().__init__()
         self.scenarios: dict[str, object] = {}
         self.resumable: dict[str, tuple[object, object]] = {}
+        self.finished: dict[str, tuple[object, object]] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="library"):
@@ -61,7 +64,7 @@ class LibraryScreen(Screen[None]):
         app = self.app
         by_key = {e.scenario.key: e.scenario for e in entries if e.scenario is not None}
         options: list[Option] = []
-        self.scenarios, self.resumable = {}, {}
+        self.scenarios, self.resumable, self.finished = {}, {}, {}
 
         unfinished = [(path, p) for path, p in good if not p.finished and p.scenario.key in by_key]
         if unfinished:
@@ -85,6 +88,21 @@ class LibraryScreen(Screen[None]):
             prompt = Content.assemble((clean(s.title), "bold"), (meta, "dim"), "\n", Content(summary), "\n")
             options.append(Option(prompt, id=f"s{i}"))
             self.scenarios[f"s{i}"] = s
+
+        # Back to a debrief left with Esc: the reflections are typed there.
+        finished = [(path, p) for path, p in good if p.finished and p.scenario.key in by_key]
+        finished.sort(key=lambda item: item[1].updated, reverse=True)
+        if finished:
+            options.append(Option(plain(app.tr("library.finished"), "bold"), disabled=True))
+            for i, (_path, p) in enumerate(finished[:RECENT]):
+                scenario = by_key[p.scenario.key]
+                ending = scenario.endings.get(p.ending)
+                when = p.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                label = app.tr("library.finished_item", title=clean(scenario.title), when=when,
+                               ending=clean(ending.title) if ending else p.ending)
+                who = f"  ({clean(p.player)})" if p.player != app.prefs.player else ""
+                options.append(Option(plain(f"✓ {label}{who}\n"), id=f"f{i}"))
+                self.finished[f"f{i}"] = (scenario, p)
 
         broken = [e for e in entries if e.scenario is None]
         if broken:
@@ -112,3 +130,6 @@ class LibraryScreen(Screen[None]):
         elif key in self.resumable:
             scenario, playthrough = self.resumable[key]
             self.app.play_saved(scenario, playthrough)
+        elif key in self.finished:
+            scenario, playthrough = self.finished[key]
+            self.app.open_debrief(scenario, playthrough)
