@@ -33,6 +33,7 @@ from msgspec import Meta
 from game import model as m
 from game import saves
 from game.diagnostics import Diagnostic, ScenarioError
+from game.i18n import tr
 from game.library import scenario_files
 from game.loader import load
 
@@ -382,6 +383,7 @@ class Report:
     skipped: tuple[Diagnostic, ...]
     other_sessions: int = 0
     session: str | None = None
+    language: str = "en"  # of the report's own words; each debrief speaks its scenario's language
 
 
 ROUTES = 5  # the most common routes shown
@@ -456,7 +458,8 @@ def _debrief_all(collected, library, language, names, min_group, session) -> Rep
     for (sid, version), group in sorted(groups.items()):
         others = sorted(v for s, v in groups if s == sid and v != version)
         debriefs.append(_debrief(sid, version, group, library, language, names, max(1, min_group), others))
-    return Report(tuple(debriefs), tuple(sorted(skipped)), collected.other_sessions, session)
+    words = language or (debriefs[0].scenario.language if debriefs else "en")
+    return Report(tuple(debriefs), tuple(sorted(skipped)), collected.other_sessions, session, words)
 
 
 def _pick(sid: str, version: str, languages: Counter, library: Mapping, language: str | None) -> tuple[m.Scenario, list[str]]:
@@ -470,10 +473,7 @@ def _pick(sid: str, version: str, languages: Counter, library: Mapping, language
     chosen = files[0]
     warnings = []
     if chosen.version != version:
-        warnings.append(
-            f"these playthroughs were made on version {version} of '{sid}', but the scenario file found is "
-            f"version {chosen.version}: its words are shown where the ids still match"
-        )
+        warnings.append(tr(chosen.language, "group.warn_version", version=version, id=sid, found=chosen.version))
     return chosen, warnings
 
 
@@ -505,11 +505,9 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
     group = [p for p in group if p.replay_of is None]
     languages = Counter(p.language for p in group)
     scenario, warnings = _pick(sid, version, languages, library, language)
+    lang = scenario.language
     if others:
-        warnings.append(
-            f"playthroughs of '{sid}' were also made on version{'s' * (len(others) > 1)} {', '.join(others)}; "
-            "each version is debriefed apart, because the choices may differ"
-        )
+        warnings.append(tr(lang, "group.warn_versions", id=sid, versions=", ".join(others)))
     total = len(group)
 
     # Whole columns at a time: with thousands of playthroughs, a Python loop
@@ -536,10 +534,7 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
     gone = reached.keys() - scenario.scenes.keys()
     if gone:
         unknown = sum(1 for p in group if any(step[0] in gone for step in p.steps))
-        warnings.append(
-            f"{unknown} playthrough{'s' * (unknown != 1)} passed scenes that the scenario file no longer has; "
-            "those decisions are left out"
-        )
+        warnings.append(tr(lang, "group.warn_gone", n=unknown))
 
     decisions = []
     for scene in scenario.scenes.values():
@@ -597,7 +592,7 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
         )
         meter_rows.append(MeterRow(e, len(values), averages))
 
-    labels = {p.id: (p.player if names else f"player {i}") for i, p in enumerate(group, 1)}
+    labels = {p.id: (p.player if names else tr(lang, "group.player", n=i)) for i, p in enumerate(group, 1)}
     questions = scenario.debrief.reflection
     answers: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for p in group:
@@ -606,7 +601,8 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
                 answers[index].append((labels[p.id] if names else "", answer))
     reflections = tuple(
         # Sorted by the answer, not by who finished first: the order must not point at a person.
-        Answer(questions[i] if i < len(questions) else f"Question {i + 1}", tuple(sorted(answers[i], key=lambda a: a[1])))
+        Answer(questions[i] if i < len(questions) else tr(lang, "group.question", n=i + 1),
+               tuple(sorted(answers[i], key=lambda a: a[1])))
         for i in sorted(answers)
     )
 

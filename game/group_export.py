@@ -13,24 +13,29 @@ import html
 import io
 import re
 from collections.abc import Callable
+from functools import partial
 
 from game import model as m
 from game.group import Count, Debrief, Decision, Report, Route
+from game.i18n import tr
 from game.text import clean, paragraphs, plain, spans
 
 FORMATS = {".md": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
 
 
 # Shared wording -------------------------------------------------------------
+#
+# A debrief speaks the language of its scenario file (``d.scenario.language``):
+# the trainer's labels and the players' words in one language.
 
 
 def _one_line(text: str) -> str:
     return " ".join(plain(p) for p in paragraphs(text))
 
 
-def count_text(c: Count) -> str:
+def count_text(c: Count, lang: str) -> str:
     if c.count is None:
-        return "hidden"
+        return tr(lang, "group.hidden")
     return f"{c.count} ({c.percent}%)" if c.total else "0"
 
 
@@ -42,52 +47,70 @@ def _languages(d: Debrief) -> str:
     return ", ".join(f"{lang} ({n})" for lang, n in d.languages)
 
 
-def timing_text(dec: Decision) -> str:
+def rating_text(ending: m.Ending, lang: str) -> str:
+    return tr(lang, f"rating.{ending.rating}") if ending.rating else tr(lang, "group.no_rating")
+
+
+def timing_text(dec: Decision, lang: str) -> str:
     if dec.hidden:
-        return "Decision time: hidden, too few players."
-    parts = [f"median {_seconds(dec.median_s)}", f"middle half {_seconds(dec.q1_s)} to {_seconds(dec.q3_s)} (IQR {_seconds(dec.iqr_s)})"]
+        return tr(lang, "group.time_hidden")
+    text = tr(lang, "group.time", median=_seconds(dec.median_s), q1=_seconds(dec.q1_s), q3=_seconds(dec.q3_s),
+              iqr=_seconds(dec.iqr_s))
     if dec.scene.timer is not None:
-        parts.append(f"ran out of time: {dec.timed_out}")
-    return "Decision time: " + ", ".join(parts) + "."
+        text += ", " + tr(lang, "group.ran_out", n=dec.timed_out)
+    return text + "."
 
 
 def reach_text(d: Debrief, dec: Decision) -> str:
-    loops = f", {dec.taken} times in all" if dec.taken != dec.reached else ""
-    return f"Reached by {dec.reached} of {d.playthroughs} playthroughs{loops}."
+    lang = d.scenario.language
+    if dec.taken != dec.reached:
+        return tr(lang, "group.reach_loops", reached=dec.reached, total=d.playthroughs, taken=dec.taken)
+    return tr(lang, "group.reach", reached=dec.reached, total=d.playthroughs)
 
 
-def _recommended(choice: m.Choice) -> str:
-    return {True: "recommended", False: "not recommended", None: ""}[choice.recommended]
+def _recommended(choice: m.Choice, lang: str) -> str:
+    if choice.recommended is None:
+        return ""
+    return tr(lang, "group.recommended" if choice.recommended else "group.not_recommended")
 
 
-def prompt_text(concept: m.Concept) -> str:
-    return f"{_one_line(concept.name)}: {_one_line(concept.what)} Why it matters: {_one_line(concept.why)}"
+def prompt_text(concept: m.Concept, lang: str) -> str:
+    return tr(lang, "group.prompt", name=_one_line(concept.name), what=_one_line(concept.what), why=_one_line(concept.why))
 
 
-def route_text(route: Route) -> str:
+def route_text(route: Route, lang: str) -> str:
     steps = [_one_line(c.text) for c in route.choices]
     end = _one_line(route.ending.title) if route.ending else "?"
-    return " → ".join([*steps, f"ending: {end}"])
+    return " → ".join([*steps, tr(lang, "group.route_end", title=end)])
 
 
 def overview_lines(report: Report, d: Debrief) -> list[str]:
+    lang = d.scenario.language
     lines = [
-        f"Scenario: {_one_line(d.scenario.title)} ({d.scenario.id}, version {d.version})",
-        f"Languages: {_languages(d)}",
-        f"Playthroughs: {d.playthroughs} ({d.finished} finished, {d.unfinished} unfinished)",
+        tr(lang, "group.scenario", title=_one_line(d.scenario.title), id=d.scenario.id, version=d.version),
+        tr(lang, "group.languages", languages=_languages(d)),
+        tr(lang, "group.playthroughs", n=d.playthroughs, finished=d.finished, unfinished=d.unfinished),
     ]
     if report.session:
-        lines.append(f"Session: {clean(report.session)}")
+        lines.append(tr(lang, "group.session", code=clean(report.session)))
     if d.replays:
-        lines.append(f"Replays left out: {d.replays} (a player trying a decision again counts once, with the first try)")
+        lines.append(tr(lang, "group.replays", n=d.replays))
     if any(t != "on" for t, _ in d.timers):
-        lines.append("Timers: " + ", ".join(f"{t} ({n})" for t, n in d.timers))
+        lines.append(tr(lang, "group.timers", timers=", ".join(f"{tr(lang, f'timers.{t}')} ({n})" for t, n in d.timers)))
     if d.min_group > 1:
-        lines.append(
-            f"Counts of fewer than {d.min_group} players are hidden, with one more where needed "
-            "so that no hidden count can be worked out from the total."
-        )
+        lines.append(tr(lang, "group.min_group", n=d.min_group))
     return lines
+
+
+def footer_lines(report: Report) -> list[str]:
+    """What the report says after its debriefs, in the report's language."""
+    lang = report.language
+    out = []
+    if not report.debriefs:
+        out.append(tr(lang, "group.none"))
+    if report.other_sessions:
+        out.append(tr(lang, "group.other_sessions", n=report.other_sessions))
+    return out
 
 
 # Plain text -----------------------------------------------------------------
@@ -97,28 +120,26 @@ def to_text(report: Report) -> str:
     """The overview and every decision, for a terminal."""
     out: list[str] = []
     for d in report.debriefs:
-        out.append(f"Group debrief: {_one_line(d.scenario.title)}")
+        lang = d.scenario.language
+        out.append(tr(lang, "group.title", title=_one_line(d.scenario.title)))
         out.extend(overview_lines(report, d))
-        out.extend(f"Warning: {w}" for w in d.warnings)
+        out.extend(tr(lang, "group.warning", text=w) for w in d.warnings)
         out.append("")
-        out.append("Endings:")
+        out.append(tr(lang, "group.endings") + ":")
         for ending, c in d.endings:
-            out.append(f"  {_one_line(ending.title)} [{ending.rating or 'no rating'}]: {count_text(c)}")
+            out.append(f"  {_one_line(ending.title)} [{rating_text(ending, lang)}]: {count_text(c, lang)}")
         for dec in d.decisions:
             out.append("")
-            out.append(f"Decision {dec.number}: {dec.scene.id} ({_one_line(dec.speaker)})")
-            out.append(f"  {reach_text(d, dec)} {timing_text(dec)}")
+            out.append(f"{tr(lang, 'debrief.decision', n=dec.number)}: {dec.scene.id} ({_one_line(dec.speaker)})")
+            out.append(f"  {reach_text(d, dec)} {timing_text(dec, lang)}")
             for o in dec.options:
                 bar = "█" * round((o.count.percent or 0) / 5)
-                out.append(f"  {count_text(o.count):>16}  {bar:<20}  {_one_line(o.choice.text)}")
+                out.append(f"  {count_text(o.count, lang):>16}  {bar:<20}  {_one_line(o.choice.text)}")
         out.append("")
-    if report.other_sessions:
-        out.append(f"{report.other_sessions} saves of other sessions were left out.")
+    out.extend(footer_lines(report))
     if report.skipped:
-        out.append(f"Files not counted ({len(report.skipped)}):")
+        out.append(tr(report.language, "group.skipped", n=len(report.skipped)) + ":")
         out.extend(f"  {d}" for d in report.skipped)
-    if not report.debriefs:
-        out.append("No playthroughs to debrief.")
     return clean("\n".join(out).rstrip() + "\n")
 
 
@@ -142,63 +163,62 @@ def _md_text(text: str) -> str:
 def to_markdown(report: Report) -> str:
     out: list[str] = []
     for d in report.debriefs:
-        out += [f"# Group debrief: {_md_text(d.scenario.title)}", ""]
+        lang = d.scenario.language
+        t = partial(tr, lang)
+        out += [f"# {_md(t('group.title', title=_one_line(d.scenario.title)))}", ""]
         out += [f"- {_md(line)}" for line in overview_lines(report, d)]
-        out += [""] + [f"> **Warning:** {_md(w)}\n" for w in d.warnings]
-        out += ["## Endings", "", "| ending | rating | playthroughs |", "|---|---|---|"]
-        out += [f"| {_md_text(e.title)} | {e.rating or ''} | {_md(count_text(c))} |" for e, c in d.endings]
-        out += ["", "## Decisions", ""]
+        out += [""] + [f"> **{_md(t('group.warning', text='').rstrip())}** {_md(w)}\n" for w in d.warnings]
+        out += [f"## {t('group.endings')}", ""]
+        out += [f"| {t('group.col_ending')} | {t('group.col_rating')} | {t('group.col_playthroughs')} |", "|---|---|---|"]
+        out += [f"| {_md_text(e.title)} | {t(f'rating.{e.rating}') if e.rating else ''} | {_md(count_text(c, lang))} |"
+                for e, c in d.endings]
+        out += ["", f"## {t('group.decisions')}", ""]
         for dec in d.decisions:
             out += [f"### {dec.number}. {_md(dec.scene.id)} ({_md_text(dec.speaker)})", ""]
             out += [f"> {_md(plain(p))}\n>" for p in paragraphs(dec.scene.text)]
             out[-1] = out[-1][:-2]
-            out += ["", f"{_md(reach_text(d, dec))} {_md(timing_text(dec))}", ""]
-            out += ["| choice | playthroughs | the scenario's view |", "|---|---|---|"]
+            out += ["", f"{_md(reach_text(d, dec))} {_md(timing_text(dec, lang))}", ""]
+            out += [f"| {t('group.col_choice')} | {t('group.col_playthroughs')} | {_md(t('group.col_view'))} |", "|---|---|---|"]
             out += [
-                f"| {_md_text(o.choice.text)} | {_md(count_text(o.count))} | {_recommended(o.choice)} |" for o in dec.options
+                f"| {_md_text(o.choice.text)} | {_md(count_text(o.count, lang))} | {_recommended(o.choice, lang)} |"
+                for o in dec.options
             ]
             notes = [o for o in dec.options if o.choice.coaching]
             if notes:
-                out += ["", "**Coaching notes**", ""]
+                out += ["", f"**{t('group.coaching')}**", ""]
                 out += [f"- *{_md_text(o.choice.text)}* {_md_text(o.choice.coaching)}" for o in notes]
             if dec.prompts:
-                out += ["", "**For discussion**", ""]
-                out += [f"- {_md(prompt_text(c))}" for c in dec.prompts]
+                out += ["", f"**{t('group.discussion')}**", ""]
+                out += [f"- {_md(prompt_text(c, lang))}" for c in dec.prompts]
             out.append("")
-        out += ["## Most common routes", ""]
-        routes = [f"{i}. {r.count} × {_md(route_text(r))}" for i, r in enumerate(d.routes, 1)]
-        out += routes or ["No route was taken by more than one playthrough."]
-        out += ["", "## Meters at the end, per ending", ""]
+        out += [f"## {t('group.routes')}", ""]
+        routes = [f"{i}. {r.count} × {_md(route_text(r, lang))}" for i, r in enumerate(d.routes, 1)]
+        out += routes or [t("group.no_routes")]
+        out += ["", f"## {t('group.meters')}", ""]
         if d.meters:
             meters = list(d.scenario.meters.values())
-            out.append("| ending | playthroughs | " + " | ".join(_md_text(mt.label) for mt in meters) + " |")
+            out.append(f"| {t('group.col_ending')} | {t('group.col_playthroughs')} | "
+                       + " | ".join(_md_text(mt.label) for mt in meters) + " |")
             out.append("|---|---|" + "---|" * len(meters))
             out += [
                 f"| {_md_text(row.ending.title)} | {row.count} | " + " | ".join(f"{v:.1f}" for _, v in row.averages) + " |"
                 for row in d.meters
             ]
         else:
-            out.append("No ending to show.")
-        out += ["", "## Shared reflections", ""]
+            out.append(t("group.no_meters"))
+        out += ["", f"## {t('group.reflections')}", ""]
         for a in d.reflections:
             out += [f"### {_md_text(a.question)}", ""]
             out += [f"- {_md(who + ': ') if who else ''}{_md(answer)}" for who, answer in a.answers]
             out.append("")
         if not d.reflections:
-            out += ["No player shared a reflection.", ""]
-    out += _md_footer(report)
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _md_footer(report: Report) -> list[str]:
-    out = []
-    if not report.debriefs:
-        out += ["No playthroughs to debrief.", ""]
-    if report.other_sessions:
-        out += [f"{report.other_sessions} saves of other sessions were left out.", ""]
+            out += [t("group.no_reflections"), ""]
+    for line in footer_lines(report):
+        out += [_md(line), ""]
     if report.skipped:
-        out += ["## Files not counted", ""] + [f"- {_md(str(d))}" for d in report.skipped] + [""]
-    return out
+        out += [f"## {_md(tr(report.language, 'group.skipped', n=len(report.skipped)))}", ""]
+        out += [f"- {_md(str(d))}" for d in report.skipped] + [""]
+    return "\n".join(out).rstrip() + "\n"
 
 
 # HTML -----------------------------------------------------------------------
@@ -241,25 +261,21 @@ def _bar(c: Count, kind: str = "") -> str:
 
 
 def to_html(report: Report) -> str:
-    title = "Group debrief"
-    if report.debriefs:
-        title += ": " + " / ".join(_one_line(d.scenario.title) for d in report.debriefs)
+    lang = report.language
+    title = tr(lang, "group.title", title=" / ".join(_one_line(d.scenario.title) for d in report.debriefs))
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{_h(lang)}"><head><meta charset="utf-8">',
         # No script, no fetch: the page opens offline and runs nothing.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
+        f"<title>{_h(title.rstrip(': '))}</title><style>{_CSS}</style></head><body>",
     ]
     for d in report.debriefs:
         out += _html_debrief(report, d)
-    if not report.debriefs:
-        out.append("<h1>Group debrief</h1><p>No playthroughs to debrief.</p>")
-    if report.other_sessions:
-        out.append(f'<p class="muted">{report.other_sessions} saves of other sessions were left out.</p>')
+    out += [f'<p class="muted">{_h(line)}</p>' for line in footer_lines(report)]
     if report.skipped:
-        out.append(f'<h2 id="skipped">Files not counted ({len(report.skipped)})</h2><ul>')
+        out.append(f'<h2 id="skipped">{_h(tr(lang, "group.skipped", n=len(report.skipped)))}</h2><ul>')
         out += [f"<li><code>{_h(str(diag))}</code></li>" for diag in report.skipped]
         out.append("</ul>")
     out.append("</body></html>")
@@ -267,65 +283,74 @@ def to_html(report: Report) -> str:
 
 
 def _html_debrief(report: Report, d: Debrief) -> list[str]:
-    out = [f"<h1>Group debrief: {_h(_one_line(d.scenario.title))}</h1>", '<ul class="facts">']
+    lang = d.scenario.language
+    t = partial(tr, lang)
+    out = [f'<section lang="{_h(lang)}">', f"<h1>{_h(t('group.title', title=_one_line(d.scenario.title)))}</h1>",
+           '<ul class="facts">']
     out += [f"<li>{_h(line)}</li>" for line in overview_lines(report, d)]
     out.append("</ul>")
-    out += [f'<p class="warn">{_h(w)}</p>' for w in d.warnings]
-    out += ['<h2 id="endings">Endings</h2>', "<table><tr><th>ending</th><th>rating</th><th>playthroughs</th><th></th></tr>"]
+    out += [f'<p class="warn">{_h(t("group.warning", text=w))}</p>' for w in d.warnings]
+    out += [f'<h2 id="endings">{_h(t("group.endings"))}</h2>',
+            f"<table><tr><th>{_h(t('group.col_ending'))}</th><th>{_h(t('group.col_rating'))}</th>"
+            f"<th>{_h(t('group.col_playthroughs'))}</th><th></th></tr>"]
     for e, c in d.endings:
+        rating = t(f"rating.{e.rating}") if e.rating else ""
         out.append(
-            f"<tr><td>{_h(_one_line(e.title))}</td><td>{_h(e.rating or '')}</td>"
-            f'<td class="num">{_h(count_text(c))}</td><td>{_bar(c, e.rating or "")}</td></tr>'
+            f"<tr><td>{_h(_one_line(e.title))}</td><td>{_h(rating)}</td>"
+            f'<td class="num">{_h(count_text(c, lang))}</td><td>{_bar(c, e.rating or "")}</td></tr>'
         )
-    out += ["</table>", '<h2 id="decisions">Decisions</h2>']
+    out += ["</table>", f'<h2 id="decisions">{_h(t("group.decisions"))}</h2>']
     for dec in d.decisions:
         out += [
             '<section class="decision">',
             f'<h3>{dec.number}. {_h(dec.scene.id)} <span class="muted">({_h(_one_line(dec.speaker))})</span></h3>',
             f"<blockquote>{_h_rich(dec.scene.text)}</blockquote>",
-            f'<p class="muted">{_h(reach_text(d, dec))} {_h(timing_text(dec))}</p>',
-            "<table><tr><th>choice</th><th>playthroughs</th><th></th><th>the scenario's view</th></tr>",
+            f'<p class="muted">{_h(reach_text(d, dec))} {_h(timing_text(dec, lang))}</p>',
+            f"<table><tr><th>{_h(t('group.col_choice'))}</th><th>{_h(t('group.col_playthroughs'))}</th><th></th>"
+            f"<th>{_h(t('group.col_view'))}</th></tr>",
         ]
         for o in dec.options:
             out.append(
-                f"<tr><td>{_h(_one_line(o.choice.text))}</td><td class=\"num\">{_h(count_text(o.count))}</td>"
-                f"<td>{_bar(o.count)}</td><td>{_tag(_recommended(o.choice))}</td></tr>"
+                f"<tr><td>{_h(_one_line(o.choice.text))}</td><td class=\"num\">{_h(count_text(o.count, lang))}</td>"
+                f"<td>{_bar(o.count)}</td><td>{_tag(_recommended(o.choice, lang))}</td></tr>"
             )
         out.append("</table>")
         notes = [o for o in dec.options if o.choice.coaching]
         if notes:
-            out.append("<h4>Coaching notes</h4><ul>")
+            out.append(f"<h4>{_h(t('group.coaching'))}</h4><ul>")
             out += [f"<li><em>{_h(_one_line(o.choice.text))}</em> {_h(_one_line(o.choice.coaching))}</li>" for o in notes]
             out.append("</ul>")
         if dec.prompts:
-            out.append("<h4>For discussion</h4><ul>")
-            out += [f"<li>{_h(prompt_text(c))}</li>" for c in dec.prompts]
+            out.append(f"<h4>{_h(t('group.discussion'))}</h4><ul>")
+            out += [f"<li>{_h(prompt_text(c, lang))}</li>" for c in dec.prompts]
             out.append("</ul>")
         out.append("</section>")
-    out.append('<h2 id="routes">Most common routes</h2>')
+    out.append(f'<h2 id="routes">{_h(t("group.routes"))}</h2>')
     if d.routes:
         out.append("<ol>")
-        out += [f"<li><strong>{r.count} ×</strong> {_h(route_text(r))}</li>" for r in d.routes]
+        out += [f"<li><strong>{r.count} ×</strong> {_h(route_text(r, lang))}</li>" for r in d.routes]
         out.append("</ol>")
     else:
-        out.append('<p class="muted">No route was taken by more than one playthrough.</p>')
-    out.append('<h2 id="meters">Meters at the end, per ending</h2>')
+        out.append(f'<p class="muted">{_h(t("group.no_routes"))}</p>')
+    out.append(f'<h2 id="meters">{_h(t("group.meters"))}</h2>')
     if d.meters:
         meters = list(d.scenario.meters.values())
-        out.append("<table><tr><th>ending</th><th>playthroughs</th>" + "".join(f"<th>{_h(_one_line(mt.label))}</th>" for mt in meters) + "</tr>")
+        out.append(f"<table><tr><th>{_h(t('group.col_ending'))}</th><th>{_h(t('group.col_playthroughs'))}</th>"
+                   + "".join(f"<th>{_h(_one_line(mt.label))}</th>" for mt in meters) + "</tr>")
         for row in d.meters:
             cells = "".join(f'<td class="num">{v:.1f}</td>' for _, v in row.averages)
             out.append(f'<tr><td>{_h(_one_line(row.ending.title))}</td><td class="num">{row.count}</td>{cells}</tr>')
         out.append("</table>")
     else:
-        out.append('<p class="muted">No ending to show.</p>')
-    out.append('<h2 id="reflections">Shared reflections</h2>')
+        out.append(f'<p class="muted">{_h(t("group.no_meters"))}</p>')
+    out.append(f'<h2 id="reflections">{_h(t("group.reflections"))}</h2>')
     for a in d.reflections:
         out.append(f'<h3>{_h(_one_line(a.question))}</h3><ul class="answers">')
         out += [f"<li>{'<strong>' + _h(who) + ':</strong> ' if who else ''}{_h(ans)}</li>" for who, ans in a.answers]
         out.append("</ul>")
     if not d.reflections:
-        out.append('<p class="muted">No player shared a reflection.</p>')
+        out.append(f'<p class="muted">{_h(t("group.no_reflections"))}</p>')
+    out.append("</section>")
     return out
 
 

@@ -132,7 +132,7 @@ def test_versions_are_debriefed_apart_with_a_warning(tmp_path):
     old, new = report.debriefs
     assert (old.version, old.playthroughs, new.version, new.playthroughs) == ("1", 3, "2", 2)
     assert any("version 1" in w and "version 2" in w for w in old.warnings)  # the words come from another version
-    assert any("also made on version 1" in w for w in new.warnings)
+    assert any("also played on version 1" in w for w in new.warnings)
     assert {o.choice.id: o.count.count for o in old.decisions[0].options} == {"ask": 3, "tell": 0}
 
 

@@ -7,7 +7,14 @@ import pytest
 from game import group
 from game.group import collect, debrief
 from game.ui.group import make_group_app
-from game.ui.group_screens import DecisionScreen, OverviewScreen, PresenterScreen
+from game.ui.group_screens import (
+    DecisionScreen,
+    MetersScreen,
+    OverviewScreen,
+    PresenterScreen,
+    ReflectionsScreen,
+    RoutesScreen,
+)
 from test_group import play, put, write_scenarios
 
 SIZE = (100, 40)
@@ -61,9 +68,47 @@ async def test_presenter_shows_the_question_first_and_the_split_on_space(report)
         assert isinstance(app.screen, PresenterScreen) and app.screen.index == 1 and not app.screen.revealed
 
 
+async def test_every_view_opens_from_every_other_with_its_letter(report):
+    app = make_group_app(report)
+    views = {"d": DecisionScreen, "r": RoutesScreen, "m": MetersScreen, "s": ReflectionsScreen,
+             "p": PresenterScreen, "o": OverviewScreen}
+    async with app.run_test(size=SIZE) as pilot:
+        for first in views:
+            for key, screen in views.items():
+                await pilot.press(first, key)
+                assert type(app.screen) is screen, (first, key)
+        await pilot.press("d", "right", "r", "d")
+        assert isinstance(app.screen, DecisionScreen) and app.screen.index == 1  # the decision is kept
+        await pilot.press("r")
+        shown = text_of(app.screen)
+        assert "5 × Ask. → Go on. → ending: Good" in shown and "3 × Tell. → Stop. → ending: Bad" in shown
+        await pilot.press("m")
+        shown = text_of(app.screen)
+        assert "Good  (5)" in shown and "Bad  (3)" in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, OverviewScreen)
+        assert len(app.screen_stack) == 2  # moving between views never piles screens up
+
+
+async def test_a_dutch_debrief_speaks_dutch(tmp_path):
+    lib, _ = group.scenarios([write_scenarios(tmp_path / "scenarios", nl=True)])
+    folder = tmp_path / "room"
+    for n in range(3):
+        put(folder, play(lib[("base", "nl")], n, ["ask", "go"]))
+    app = make_group_app(debrief(collect([folder]), lib))
+    async with app.run_test(size=SIZE) as pilot:
+        shown = text_of(app.screen)
+        assert "Groepsdebriefing" in shown and "Speelrondes: 3 (3 afgerond, 0 niet afgerond)" in shown
+        assert "Eindes" in shown and "[sterk]" in shown
+        await pilot.press("enter")
+        assert "Beslissing 1 van" in text_of(app.screen)
+
+
 async def test_player_text_is_shown_as_written_never_as_markup(report):
     app = make_group_app(report)
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        assert isinstance(app.screen, ReflectionsScreen)
         shown = text_of(app.screen)
         assert "[bold red]not markup[/] $x [2J 0" in shown  # the escape character is dropped
         assert "\x1b" not in shown

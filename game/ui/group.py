@@ -6,9 +6,11 @@ counted; it reads no file itself, so tests build it from fixtures.
 
 from __future__ import annotations
 
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.widgets import Static
 
 from game.group import Report
+from game.i18n import tr
 
 
 class GroupApp(App[None]):
@@ -20,10 +22,15 @@ class GroupApp(App[None]):
         super().__init__()
         self.report = report
 
+    def compose(self) -> ComposeResult:
+        if not self.report.debriefs:  # `koers debrief` prints instead; a caller of the factory may not
+            yield Static(tr(self.report.language, "group.none"), markup=False)
+
     def on_mount(self) -> None:
         from game.ui.group_screens import OverviewScreen
 
-        self.push_screen(OverviewScreen(0))
+        if self.report.debriefs:
+            self.push_screen(OverviewScreen(0))
 
 
 def make_group_app(report: Report) -> GroupApp:

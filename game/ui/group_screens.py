@@ -1,158 +1,188 @@
-"""The facilitator's screens: the overview, one decision at a time, and the
-presenter mode for a projector (the question first, the split on a key press)."""
+"""The facilitator's screens: the overview, one decision at a time, the
+presenter mode for a projector (the question first, the split on a key
+press), the common routes, the meters per ending and the shared reflections.
+
+Every screen answers the same keys (o d r m s p, v for the next version), so
+a trainer at a projector moves between them without going back first. The
+words are those of the debrief's scenario language.
+"""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
 from game.group import Count, Debrief, Decision
-from game.group_export import count_text, overview_lines, prompt_text, reach_text, route_text, timing_text
+from game.group_export import count_text, overview_lines, prompt_text, rating_text, reach_text, route_text, timing_text
+from game.i18n import tr
 from game.text import clean
 from game.ui.styled import plain, story
 
 BAR = 30  # cells for 100%
+RATING_STYLE = {"strong": "$success", "weak": "$error", "mixed": "$warning"}
 
 
-def _bar(c: Count, style: str = "$primary") -> Content:
-    width = round((c.percent or 0) * BAR / 100)
-    return Content.assemble(("█" * width, style), ("░" * (BAR - width), "$panel"))
+def _bar(c: Count, style: str = "$primary", width: int = BAR) -> Content:
+    filled = round((c.percent or 0) * width / 100)
+    return Content.assemble(("█" * filled, style), ("░" * (width - filled), "$panel"))
 
 
-def _split(d: Decision) -> list[Content]:
-    rows = []
-    for o in d.options:
-        rows.append(Content.assemble(_bar(o.count), (f"  {count_text(o.count):>10}  ", "bold"), clean(o.choice.text)))
-    return rows
+def _split(d: Debrief, dec: Decision) -> list[Content]:
+    lang = d.scenario.language
+    return [
+        Content.assemble(_bar(o.count), (f"  {count_text(o.count, lang):>10}  ", "bold"), clean(o.choice.text))
+        for o in dec.options
+    ]
 
 
-class _GroupScreen(Screen[None]):
-    def __init__(self, index: int, debrief_index: int = 0) -> None:
+class GroupScreen(Screen[None]):
+    """What every facilitator screen shares: the debrief it shows, the tab
+    line at the top, the keys at the bottom, and the keys to move between them."""
+
+    TAB = ""  # the key that opens this screen, marked in the tab line
+    BINDINGS = [
+        Binding("o", "show('o')", show=False),
+        Binding("d", "show('d')", show=False),
+        Binding("r", "show('r')", show=False),
+        Binding("m", "show('m')", show=False),
+        Binding("s", "show('s')", show=False),
+        Binding("p", "show('p')", show=False),
+        Binding("v", "next_version", show=False),
+    ]
+
+    def __init__(self, debrief_index: int = 0, index: int = 0) -> None:
         super().__init__()
-        self.index = index
         self.debrief_index = debrief_index
+        self.index = index  # the decision, on the screens that show one
 
     @property
     def debrief(self) -> Debrief:
         return self.app.report.debriefs[self.debrief_index]
 
+    @property
+    def lang(self) -> str:
+        return self.debrief.scenario.language
 
-class OverviewScreen(Screen[None]):
-    """Overview, endings, routes, meters and shared reflections, on one page."""
+    def t(self, key: str, **values: object) -> str:
+        return tr(self.lang, key, **values)
 
-    BINDINGS = [("enter,d", "decisions", ""), ("p", "present", ""), ("n", "next_version", "")]
+    def tabs(self) -> Static:
+        names = [("o", "group.overview"), ("d", "group.decisions"), ("r", "group.tab_routes"), ("m", "group.tab_meters"),
+                 ("s", "group.tab_reflections"), ("p", "group.presenter")]
+        parts: list[Content | str] = []
+        for key, name in names:
+            label = f" {key} {self.t(name)} "
+            parts.append((label, "reverse bold") if key == self.TAB else (label, "dim"))
+        return Static(Content.assemble(*parts), id="group-tabs")
 
-    def __init__(self, debrief_index: int) -> None:
-        super().__init__()
-        self.debrief_index = debrief_index
+    def keys(self, key: str = "group.nav") -> Static:
+        line = self.t(key)
+        if len(self.app.report.debriefs) > 1:
+            line += " · " + self.t("group.nav_version")
+        return Static(plain(line, "dim"), id="group-keys")
 
-    def compose(self) -> ComposeResult:
-        report = self.app.report
-        with VerticalScroll(id="group"):
-            if not report.debriefs:
-                yield Static(plain("No playthroughs to debrief.", "bold"), classes="group-title")
-                return
-            d = report.debriefs[self.debrief_index]
-            yield Static(plain(f"Group debrief: {d.scenario.title}", "bold"), classes="group-title")
-            yield Static(Content("\n").join(plain(line) for line in overview_lines(report, d)))
-            for w in d.warnings:
-                yield Static(plain(f"Warning: {w}", "$text-warning"), classes="group-warning")
-            yield Static(plain("Endings", "bold"), classes="section")
-            yield Static(Content("\n").join(
-                Content.assemble(_bar(c, {"strong": "$success", "weak": "$error"}.get(e.rating or "", "$warning")),
-                                 (f"  {count_text(c):>10}  ", "bold"), clean(f"{e.title} [{e.rating or 'no rating'}]"))
-                for e, c in d.endings
-            ))
-            yield Static(plain("Most common routes", "bold"), classes="section")
-            yield Static(Content("\n").join(plain(f"{r.count} × {route_text(r)}") for r in d.routes)
-                         if d.routes else plain("No route was taken by more than one playthrough.", "dim"))
-            yield Static(plain("Meters at the end, per ending", "bold"), classes="section")
-            for row in d.meters:
-                values = ", ".join(f"{meter.label} {value:.1f}" for meter, value in row.averages)
-                yield Static(plain(f"{row.ending.title} ({row.count}): {values}"))
-            yield Static(plain("Shared reflections", "bold"), classes="section")
-            for a in d.reflections:
-                yield Static(plain(a.question, "italic"))
-                yield Static(Content("\n").join(plain(f"  • {who + ': ' if who else ''}{ans}") for who, ans in a.answers))
-            if not d.reflections:
-                yield Static(plain("No player shared a reflection.", "dim"))
-            if report.skipped:
-                yield Static(plain(f"{len(report.skipped)} files not counted (listed when the command ends)", "dim"),
-                             classes="section")
-        yield Static(plain("Enter: decisions   p: presenter mode   n: next version   q: quit", "dim"), id="group-keys")
+    def heading(self, text: str) -> Static:
+        return Static(plain(text, "bold"), classes="group-title")
 
-    def action_decisions(self) -> None:
-        if self.app.report.debriefs and self.app.report.debriefs[self.debrief_index].decisions:
-            self.app.push_screen(DecisionScreen(0, self.debrief_index))
-
-    def action_present(self) -> None:
-        if self.app.report.debriefs and self.app.report.debriefs[self.debrief_index].decisions:
-            self.app.push_screen(PresenterScreen(0, self.debrief_index))
+    def action_show(self, tab: str) -> None:
+        if tab in ("d", "p") and not self.debrief.decisions:
+            return
+        self.app.switch_screen(SCREENS[tab](self.debrief_index, self.index))  # the decision is kept
 
     def action_next_version(self) -> None:
         count = len(self.app.report.debriefs)
-        if count > 1:
-            self.app.switch_screen(OverviewScreen((self.debrief_index + 1) % count))
-
-
-class DecisionScreen(_GroupScreen):
-    """One decision: the split, the times, the coaching notes, the discussion."""
-
-    BINDINGS = [("left", "move(-1)", ""), ("right", "move(1)", ""), ("p", "present", ""), ("escape", "back", "")]
-
-    def compose(self) -> ComposeResult:
-        d = self.debrief
-        dec = d.decisions[self.index]
-        with VerticalScroll(id="group"):
-            yield Static(plain(f"Decision {dec.number} of {len(d.decisions)}: {dec.scene.id} ({dec.speaker})", "bold"),
-                         classes="group-title")
-            yield Static(story(dec.scene.text), classes="group-question")
-            yield Static(Content("\n").join(_split(dec)), id="split")
-            yield Static(plain(f"{reach_text(d, dec)} {timing_text(dec)}", "dim"))
-            notes = [o for o in dec.options if o.choice.coaching]
-            if notes:
-                yield Static(plain("Coaching notes", "bold"), classes="section")
-                for o in notes:
-                    yield Static(Content.assemble((clean(o.choice.text), "italic"), " ", clean(o.choice.coaching)))
-            if dec.prompts:
-                yield Static(plain("For discussion", "bold"), classes="section")
-                for c in dec.prompts:
-                    yield Static(plain(prompt_text(c)))
-        yield Static(plain("← →: decisions   p: presenter mode   Esc: overview   q: quit", "dim"), id="group-keys")
+        if count > 1:  # the other version may have other decisions: its overview
+            screen = OverviewScreen if self.TAB in ("d", "p") else type(self)
+            self.app.switch_screen(screen((self.debrief_index + 1) % count))
 
     def action_move(self, step: int) -> None:
         target = self.index + step
         if 0 <= target < len(self.debrief.decisions):
-            self.app.switch_screen(DecisionScreen(target, self.debrief_index))
+            self.app.switch_screen(type(self)(self.debrief_index, target))
 
-    def action_present(self) -> None:
-        self.app.switch_screen(PresenterScreen(self.index, self.debrief_index))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    def action_overview(self) -> None:
+        self.app.switch_screen(OverviewScreen(self.debrief_index, self.index))
 
 
-class PresenterScreen(_GroupScreen):
+class OverviewScreen(GroupScreen):
+    """The scenario, the group, and the endings it reached."""
+
+    TAB = "o"
+    BINDINGS = [Binding("enter", "show('d')", show=False)]
+
+    def compose(self) -> ComposeResult:
+        report = self.app.report
+        yield self.tabs()
+        with VerticalScroll(id="group"):
+            d = self.debrief
+            lang = self.lang
+            yield self.heading(self.t("group.title", title=d.scenario.title))
+            yield Static(Content("\n").join(plain(line) for line in overview_lines(report, d)))
+            for w in d.warnings:
+                yield Static(plain(self.t("group.warning", text=w), "$text-warning"), classes="group-warning")
+            yield Static(plain(self.t("group.endings"), "bold"), classes="section")
+            yield Static(Content("\n").join(
+                Content.assemble(_bar(c, RATING_STYLE.get(e.rating or "", "$primary")),
+                                 (f"  {count_text(c, lang):>10}  ", "bold"), clean(f"{e.title} [{rating_text(e, lang)}]"))
+                for e, c in d.endings
+            ))
+            if report.skipped:
+                yield Static(plain(self.t("group.skipped_later", n=len(report.skipped)), "dim"), classes="section")
+        yield self.keys("group.nav_overview")
+
+
+class DecisionScreen(GroupScreen):
+    """One decision: the split, the times, the coaching notes, the discussion."""
+
+    TAB = "d"
+    BINDINGS = [("left", "move(-1)", ""), ("right", "move(1)", ""), ("escape", "overview", "")]
+
+    def compose(self) -> ComposeResult:
+        d = self.debrief
+        dec = d.decisions[self.index]
+        yield self.tabs()
+        with VerticalScroll(id="group"):
+            heading = self.t("group.decision_of", n=dec.number, total=len(d.decisions))
+            yield self.heading(f"{heading}: {dec.scene.id} ({dec.speaker})")
+            yield Static(story(dec.scene.text), classes="group-question")
+            yield Static(Content("\n").join(_split(d, dec)), id="split")
+            yield Static(plain(f"{reach_text(d, dec)} {timing_text(dec, self.lang)}", "dim"))
+            notes = [o for o in dec.options if o.choice.coaching]
+            if notes:
+                yield Static(plain(self.t("group.coaching"), "bold"), classes="section")
+                for o in notes:
+                    yield Static(Content.assemble((clean(o.choice.text), "italic"), " ", clean(o.choice.coaching)))
+            if dec.prompts:
+                yield Static(plain(self.t("group.discussion"), "bold"), classes="section")
+                for c in dec.prompts:
+                    yield Static(plain(prompt_text(c, self.lang)))
+        yield self.keys("group.nav_decision")
+
+
+class PresenterScreen(GroupScreen):
     """For a projector: the question, and the split only on Space, so the room
     discusses before it sees the numbers."""
 
-    BINDINGS = [("space,enter", "reveal", ""), ("left", "move(-1)", ""), ("right", "move(1)", ""), ("escape", "back", "")]
+    TAB = "p"
+    BINDINGS = [("space,enter", "reveal", ""), ("left", "move(-1)", ""), ("right", "move(1)", ""),
+                ("escape", "back", "")]
 
     def compose(self) -> ComposeResult:
         d = self.debrief
         dec = d.decisions[self.index]
         with VerticalScroll(id="presenter"):
-            yield Static(plain(f"Decision {dec.number} of {len(d.decisions)}", "bold"), classes="group-title")
+            yield self.heading(self.t("group.decision_of", n=dec.number, total=len(d.decisions)))
             yield Static(story(dec.scene.text), classes="presenter-question")
             yield Static(Content("\n\n").join(plain(f"{i}. {o.choice.text}", "bold") for i, o in enumerate(dec.options, 1)),
                          id="choices-only")
-            split = Static(Content("\n\n").join(_split(dec)), id="split")
+            split = Static(Content("\n\n").join(_split(d, dec)), id="split")
             split.display = False
             yield split
-        yield Static(plain("Space: show the group's split   ← →: decisions   Esc: back", "dim"), id="group-keys")
+        yield self.keys("group.nav_presenter")
 
     @property
     def revealed(self) -> bool:
@@ -162,10 +192,77 @@ class PresenterScreen(_GroupScreen):
         self.query_one("#split").display = True
         self.query_one("#choices-only").display = False
 
-    def action_move(self, step: int) -> None:
-        target = self.index + step
-        if 0 <= target < len(self.debrief.decisions):
-            self.app.switch_screen(PresenterScreen(target, self.debrief_index))
-
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Back to the same decision, with its notes."""
+        self.app.switch_screen(DecisionScreen(self.debrief_index, self.index))
+
+
+class RoutesScreen(GroupScreen):
+    """The routes most of the group took, start to ending."""
+
+    TAB = "r"
+    BINDINGS = [("escape", "overview", "")]
+
+    def compose(self) -> ComposeResult:
+        d = self.debrief
+        yield self.tabs()
+        with VerticalScroll(id="group"):
+            yield self.heading(self.t("group.routes"))
+            if not d.routes:
+                yield Static(plain(self.t("group.no_routes"), "dim"))
+            for r in d.routes:
+                yield Static(Content.assemble((f"{r.count} × ", "bold"), clean(route_text(r, self.lang))), classes="route")
+        yield self.keys()
+
+
+class MetersScreen(GroupScreen):
+    """The group's average meters at the end, for each ending, as bars within
+    each meter's range."""
+
+    TAB = "m"
+    BINDINGS = [("escape", "overview", "")]
+
+    def compose(self) -> ComposeResult:
+        d = self.debrief
+        yield self.tabs()
+        with VerticalScroll(id="group"):
+            yield self.heading(self.t("group.meters"))
+            if not d.meters:
+                yield Static(plain(self.t("group.no_meters"), "dim"))
+            width = max((len(clean(meter.label)) for meter in d.scenario.meters.values()), default=0)
+            for row in d.meters:
+                style = RATING_STYLE.get(row.ending.rating or "", "$primary")
+                yield Static(Content.assemble((clean(row.ending.title), f"bold {style}"), f"  ({row.count})"),
+                             classes="section")
+                lines = []
+                for meter, value in row.averages:
+                    span = max(meter.max - meter.min, 1)
+                    share = Count(round(100 * (value - meter.min) / span), 100)
+                    lines.append(Content.assemble(f"  {clean(meter.label):<{width}}  ", _bar(share, style, 20),
+                                                  f"  {value:6.1f}  ({meter.min} … {meter.max})"))
+                yield Static(Content("\n").join(lines))
+        yield self.keys()
+
+
+class ReflectionsScreen(GroupScreen):
+    """Answers only from players who chose to share them, never with a name
+    unless the trainer asked for names."""
+
+    TAB = "s"
+    BINDINGS = [("escape", "overview", "")]
+
+    def compose(self) -> ComposeResult:
+        d = self.debrief
+        yield self.tabs()
+        with VerticalScroll(id="group"):
+            yield self.heading(self.t("group.reflections"))
+            if not d.reflections:
+                yield Static(plain(self.t("group.no_reflections"), "dim"))
+            for a in d.reflections:
+                yield Static(plain(a.question, "italic"), classes="section")
+                yield Static(Content("\n").join(plain(f"  • {who + ': ' if who else ''}{ans}") for who, ans in a.answers))
+        yield self.keys()
+
+
+SCREENS = {"o": OverviewScreen, "d": DecisionScreen, "p": PresenterScreen, "r": RoutesScreen, "m": MetersScreen,
+           "s": ReflectionsScreen}
