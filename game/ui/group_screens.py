@@ -31,12 +31,19 @@ def _bar(c: Count, style: str = "$primary", width: int = BAR) -> Content:
     return Content.assemble(("█" * filled, style), ("░" * (width - filled), "$panel"))
 
 
-def _split(d: Debrief, dec: Decision) -> list[Content]:
+def _row(label: Content | str, c: Count, lang: str, style: str = "$primary") -> Content:
+    """One option or ending: its words on a line of their own, so they wrap at
+    any width, and the bar with the count below them."""
+    return Content.assemble(label, "\n", _bar(c, style), (f"  {count_text(c, lang)}", "bold"))
+
+
+def _split(d: Debrief, dec: Decision) -> Content:
     lang = d.scenario.language
-    return [
-        Content.assemble(_bar(o.count), (f"  {count_text(o.count, lang):>10}  ", "bold"), clean(o.choice.text))
-        for o in dec.options
-    ]
+    # Numbered as in presenter mode, where the room saw the choices by number first.
+    return Content("\n\n").join(
+        _row(Content.assemble((f"{i}. ", "bold"), clean(o.choice.text)), o.count, lang)
+        for i, o in enumerate(dec.options, 1)
+    )
 
 
 class GroupScreen(Screen[None]):
@@ -125,9 +132,8 @@ class OverviewScreen(GroupScreen):
             for w in d.warnings:
                 yield Static(plain(self.t("group.warning", text=w), "$text-warning"), classes="group-warning")
             yield Static(plain(self.t("group.endings"), "bold"), classes="section")
-            yield Static(Content("\n").join(
-                Content.assemble(_bar(c, RATING_STYLE.get(e.rating or "", "$primary")),
-                                 (f"  {count_text(c, lang):>10}  ", "bold"), clean(f"{e.title} [{rating_text(e, lang)}]"))
+            yield Static(Content("\n\n").join(
+                _row(clean(f"{e.title} [{rating_text(e, lang)}]"), c, lang, RATING_STYLE.get(e.rating or "", "$primary"))
                 for e, c in d.endings
             ))
             if report.skipped:
@@ -149,17 +155,18 @@ class DecisionScreen(GroupScreen):
             heading = self.t("group.decision_of", n=dec.number, total=len(d.decisions))
             yield self.heading(f"{heading}: {dec.scene.id} ({dec.speaker})")
             yield Static(story(dec.scene.text), classes="group-question")
-            yield Static(Content("\n").join(_split(d, dec)), id="split")
+            yield Static(_split(d, dec), id="split")
             yield Static(plain(f"{reach_text(d, dec)} {timing_text(dec, self.lang)}", "dim"))
             notes = [o for o in dec.options if o.choice.coaching]
             if notes:
                 yield Static(plain(self.t("group.coaching"), "bold"), classes="section")
                 for o in notes:
-                    yield Static(Content.assemble((clean(o.choice.text), "italic"), " ", clean(o.choice.coaching)))
+                    yield Static(Content.assemble((clean(o.choice.text), "italic"), " ", clean(o.choice.coaching)),
+                                 classes="note")
             if dec.prompts:
                 yield Static(plain(self.t("group.discussion"), "bold"), classes="section")
                 for c in dec.prompts:
-                    yield Static(plain(prompt_text(c, self.lang)))
+                    yield Static(plain(prompt_text(c, self.lang)), classes="note")
         yield self.keys("group.nav_decision")
 
 
@@ -179,7 +186,7 @@ class PresenterScreen(GroupScreen):
             yield Static(story(dec.scene.text), classes="presenter-question")
             yield Static(Content("\n\n").join(plain(f"{i}. {o.choice.text}", "bold") for i, o in enumerate(dec.options, 1)),
                          id="choices-only")
-            split = Static(Content("\n\n").join(_split(d, dec)), id="split")
+            split = Static(_split(d, dec), id="split")
             split.display = False
             yield split
         yield self.keys("group.nav_presenter")
@@ -189,8 +196,10 @@ class PresenterScreen(GroupScreen):
         return self.query_one("#split").display
 
     def action_reveal(self) -> None:
-        self.query_one("#split").display = True
+        split = self.query_one("#split")
+        split.display = True
         self.query_one("#choices-only").display = False
+        self.call_after_refresh(split.scroll_visible, animate=False)
 
     def action_back(self) -> None:
         """Back to the same decision, with its notes."""
