@@ -14,8 +14,10 @@ all read the same :class:`Report`.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
+import stat
 import statistics
 import sys
 from collections import Counter, defaultdict
@@ -183,12 +185,33 @@ def _fast(data: bytes) -> Played | None:
                   replay.playthrough if p else None)
 
 
+def _read(path: str) -> bytes:
+    """The file's bytes, at most MAX_BYTES + 1 of them. Plain file descriptors:
+    half the time of a buffered file object, which matters ten thousand times.
+    A buffer of the file's own size: asking for MAX_BYTES + 1 would allocate
+    4 MiB for every small file. Non-blocking, so that a named pipe called
+    ``x.json`` is refused instead of waiting forever for a writer."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        want = min(info.st_size, saves.MAX_BYTES) + 1
+        data = os.read(fd, want)
+        while len(data) < want:  # a file that grew, or a short read
+            more = os.read(fd, want - len(data))
+            if not more:
+                break
+            data += more
+        return data
+    finally:
+        os.close(fd)
+
+
 def read_one(path: str) -> Played:
     """One save file; raises only SaveError."""
     try:
-        with open(path, "rb") as f:
-            # Asking for MAX_BYTES + 1 would allocate 4 MiB for every small file.
-            data = f.read(min(os.fstat(f.fileno()).st_size, saves.MAX_BYTES) + 1)
+        data = _read(path)
     except OSError as exc:
         raise saves.SaveError(Diagnostic(path, 1, 1, "S006", f"cannot read the save: {exc.strerror or exc}")) from None
     fast = _fast(data)
@@ -208,10 +231,13 @@ def save_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list
             real = os.path.realpath(name)  # once per folder: per file it costs more than reading the file
             for folder, dirs, files in os.walk(name):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                inside = os.path.join(real, os.path.relpath(folder, name))
-                for file in sorted(files):
+                # Joined by hand: os.path.join per file costs a fifth of reading it.
+                inside = os.path.normpath(os.path.join(real, os.path.relpath(folder, name))) + os.sep
+                shown = os.path.join(folder, "")
+                files.sort()
+                for file in files:
                     if file.endswith(".json") and not file.startswith("."):
-                        found.setdefault(os.path.normpath(os.path.join(inside, file)), os.path.join(folder, file))
+                        found.setdefault(inside + file, shown + file)
         elif os.path.isfile(name):
             found.setdefault(os.path.realpath(name), name)
         else:

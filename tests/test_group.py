@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -165,12 +166,14 @@ def test_a_damaged_folder_counts_every_good_playthrough_once_and_names_every_oth
         (folder / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     (folder / "notes.txt").write_text("not a save")
     (folder / ".tmp-123").write_text("{")
+    os.mkfifo(folder / "pipe.json")  # opening it to read would wait for a writer forever
 
     c = collect([folder, a])  # a folder and a file inside it: still once
     assert sorted(p.id for p in c.played) == [pid(1), pid(2)]
     assert next(p for p in c.played if p.id == pid(2)).steps[0][1] == "tell"  # the newer copy counts
     by_file = {Path(d.path).name if "laptop2" not in d.path else "laptop2/" + Path(d.path).name: d for d in c.skipped}
-    assert set(by_file) == {*bad, f"laptop2/{a.name}", f"laptop2/{b.name}"}
+    assert set(by_file) == {*bad, f"laptop2/{a.name}", f"laptop2/{b.name}", "pipe.json"}
+    assert by_file["pipe.json"].code == "S006" and "not a regular file" in by_file["pipe.json"].message
     assert by_file[f"laptop2/{a.name}"].code == "G001" and "same playthrough" in by_file[f"laptop2/{a.name}"].message
     assert "older copy" in by_file[f"laptop2/{b.name}"].message
     codes = {name: by_file[name].code for name in bad}
