@@ -14,10 +14,8 @@ all read the same :class:`Report`.
 from __future__ import annotations
 
 import contextlib
-import errno
 import gc
 import os
-import stat
 import statistics
 import sys
 from collections import Counter, defaultdict
@@ -185,33 +183,10 @@ def _fast(data: bytes) -> Played | None:
                   replay.playthrough if p else None)
 
 
-def _read(path: str) -> bytes:
-    """The file's bytes, at most MAX_BYTES + 1 of them. Plain file descriptors:
-    half the time of a buffered file object, which matters ten thousand times.
-    A buffer of the file's own size: asking for MAX_BYTES + 1 would allocate
-    4 MiB for every small file. Non-blocking, so that a named pipe called
-    ``x.json`` is refused instead of waiting forever for a writer."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        want = min(info.st_size, saves.MAX_BYTES) + 1
-        data = os.read(fd, want)
-        while len(data) < want:  # a file that grew, or a short read
-            more = os.read(fd, want - len(data))
-            if not more:
-                break
-            data += more
-        return data
-    finally:
-        os.close(fd)
-
-
 def read_one(path: str) -> Played:
     """One save file; raises only SaveError."""
     try:
-        data = _read(path)
+        data = saves.read_limited(path)
     except OSError as exc:
         raise saves.SaveError(Diagnostic(path, 1, 1, "S006", f"cannot read the save: {exc.strerror or exc}")) from None
     fast = _fast(data)

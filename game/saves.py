@@ -14,12 +14,14 @@ from __future__ import annotations
 import codecs
 import contextlib
 import difflib
+import errno
 import json
 import json.decoder
 import json.scanner
 import math
 import os
 import re
+import stat
 import tempfile
 import time
 import uuid
@@ -724,12 +726,35 @@ def _locator(text: str, root: _Located) -> Callable[[tuple[str | int, ...]], tup
 # Files ----------------------------------------------------------------------
 
 
+def read_limited(path: str) -> bytes:
+    """The file's bytes, at most MAX_BYTES + 1 of them (enough to tell that it
+    is too large). Plain file descriptors: half the time of a buffered file
+    object, which matters when a group debrief reads ten thousand saves.
+    A buffer of the file's own size: asking for MAX_BYTES + 1 would allocate
+    4 MiB for every small file. Non-blocking, so that a named pipe called
+    ``x.json`` is refused instead of waiting forever for a writer."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        want = min(info.st_size, MAX_BYTES) + 1
+        data = os.read(fd, want)
+        while len(data) < want:  # a file that grew, or a short read
+            more = os.read(fd, want - len(data))
+            if not more:
+                break
+            data += more
+        return data
+    finally:
+        os.close(fd)
+
+
 def load_save(path: str | os.PathLike[str]) -> Playthrough:
     """Read one save file; raises only SaveError."""
     name = os.fspath(path)
     try:
-        with open(name, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
+        data = read_limited(name)
     except OSError as exc:
         raise SaveError(Diagnostic(name, 1, 1, "S006", f"cannot read the save: {exc.strerror or exc}")) from None
     return loads_save(data, name)

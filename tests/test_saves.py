@@ -359,6 +359,21 @@ def test_S006_unreadable(tmp_path):
     assert str(exc.value).startswith(f"{tmp_path / 'missing.json'}:1:1: S006 cannot read the save: ")
 
 
+def test_S006_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
+    os.mkfifo(tmp_path / "pipe.json")
+    with pytest.raises(SaveError) as exc:
+        saves.load_save(tmp_path / "pipe.json")
+    assert exc.value.diagnostic.code == "S006" and "not a regular file" in exc.value.diagnostic.message
+
+
+def test_short_reads_are_read_on_to_the_end(tmp_path, monkeypatch):
+    path = tmp_path / "slow.json"
+    path.write_bytes(b'{"a": 1}')
+    real_read = os.read
+    monkeypatch.setattr(saves.os, "read", lambda fd, n: real_read(fd, min(n, 3)))  # a slow network drive
+    assert saves.read_limited(str(path)) == b'{"a": 1}'
+
+
 def test_S007_duplicate_key():
     text = good_text().replace('"player": "Kim",', '"player": "Kim",\n  "player": "Sam",')
     d = error_of(text)
