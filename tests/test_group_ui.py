@@ -6,6 +6,7 @@ import pytest
 
 from game import group
 from game.group import collect, debrief
+from game.loader import load
 from game.ui.group import make_group_app
 from game.ui.group_screens import (
     DecisionScreen,
@@ -102,6 +103,21 @@ async def test_a_dutch_debrief_speaks_dutch(tmp_path):
         assert "Eindes" in shown and "[sterk]" in shown
         await pilot.press("enter")
         assert "Beslissing 1 van" in text_of(app.screen)
+
+
+async def test_v_moves_to_the_next_version_group(tmp_path):
+    v1 = load(write_scenarios(tmp_path / "v1", version="1") / "base.en.yaml")
+    lib, _ = group.scenarios([write_scenarios(tmp_path / "v2", version="2")])
+    folder = tmp_path / "room"
+    put(folder, play(v1, 1, ["ask", "go"]))
+    put(folder, play(lib[("base", "en")], 2, ["tell", "go"]))
+    app = make_group_app(debrief(collect([folder]), lib))
+    async with app.run_test(size=SIZE) as pilot:
+        assert "version 1" in text_of(app.screen) and "v next version" in text_of(app.screen)
+        await pilot.press("m", "v")
+        assert isinstance(app.screen, MetersScreen) and app.screen.debrief.version == "2"
+        await pilot.press("d", "v")  # the other version may have other decisions: its overview
+        assert isinstance(app.screen, OverviewScreen) and app.screen.debrief.version == "1"
 
 
 async def test_player_text_is_shown_as_written_never_as_markup(report):
