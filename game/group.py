@@ -306,10 +306,19 @@ class Count:
 
 @attrs.frozen
 class Option:
-    """One choice of a decision, with how many took it."""
+    """One option of a decision as the players saw it, with how many took it.
 
-    choice: m.Choice
+    Usually one choice. Choices with the same text (written twice with
+    opposite conditions, so that the same words lead on differently) are one
+    option to everyone who played, and are counted as one; ``choices`` keeps
+    each for its coaching note."""
+
+    choices: tuple[m.Choice, ...]
     count: Count
+
+    @property
+    def choice(self) -> m.Choice:
+        return self.choices[0]
 
 
 @attrs.frozen
@@ -544,11 +553,14 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
         counts = taken[scene.id]
         n = sum(counts.values())
         hidden_all = reached[scene.id] < min_group
-        listed = [c.id for c in scene.choices]
-        private = _hide([counts.get(c, 0) for c in listed], min_group)
+        same_text: dict[str, list[m.Choice]] = {}
+        for c in scene.choices:
+            same_text.setdefault(c.text, []).append(c)
+        listed = [tuple(cs) for cs in same_text.values()]
+        sums = [sum(counts.get(c.id, 0) for c in cs) for cs in listed]
+        private = _hide(sums, min_group)
         options = tuple(
-            Option(c, Count(None if hidden_all or private[i] else counts.get(c.id, 0), n))
-            for i, c in enumerate(scene.choices)
+            Option(cs, Count(None if hidden_all or private[i] else sums[i], n)) for i, cs in enumerate(listed)
         )
         median = q1 = q3 = None
         if not hidden_all:

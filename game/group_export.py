@@ -74,6 +74,12 @@ def _recommended(choice: m.Choice, lang: str) -> str:
     return tr(lang, "group.recommended" if choice.recommended else "group.not_recommended")
 
 
+def coaching_notes(dec: Decision) -> list[tuple[str, str]]:
+    """(choice text, coaching note) for every choice of the decision that has
+    a note; an option made of several choices has a note for each."""
+    return [(c.text, c.coaching) for o in dec.options for c in o.choices if c.coaching]
+
+
 def prompt_text(concept: m.Concept, lang: str) -> str:
     return tr(lang, "group.prompt", name=_one_line(concept.name), what=_one_line(concept.what), why=_one_line(concept.why))
 
@@ -183,10 +189,10 @@ def to_markdown(report: Report) -> str:
                 f"| {_md_text(o.choice.text)} | {_md(count_text(o.count, lang))} | {_recommended(o.choice, lang)} |"
                 for o in dec.options
             ]
-            notes = [o for o in dec.options if o.choice.coaching]
+            notes = coaching_notes(dec)
             if notes:
                 out += ["", f"**{t('group.coaching')}**", ""]
-                out += [f"- *{_md_text(o.choice.text)}* {_md_text(o.choice.coaching)}" for o in notes]
+                out += [f"- *{_md_text(text)}* {_md_text(note)}" for text, note in notes]
             if dec.prompts:
                 out += ["", f"**{t('group.discussion')}**", ""]
                 out += [f"- {_md(prompt_text(c, lang))}" for c in dec.prompts]
@@ -315,10 +321,10 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
                 f"<td>{_bar(o.count)}</td><td>{_tag(_recommended(o.choice, lang))}</td></tr>"
             )
         out.append("</table>")
-        notes = [o for o in dec.options if o.choice.coaching]
+        notes = coaching_notes(dec)
         if notes:
             out.append(f"<h4>{_h(t('group.coaching'))}</h4><ul>")
-            out += [f"<li><em>{_h(_one_line(o.choice.text))}</em> {_h(_one_line(o.choice.coaching))}</li>" for o in notes]
+            out += [f"<li><em>{_h(_one_line(text))}</em> {_h(_one_line(note))}</li>" for text, note in notes]
             out.append("</ul>")
         if dec.prompts:
             out.append(f"<h4>{_h(t('group.discussion'))}</h4><ul>")
@@ -383,7 +389,7 @@ def to_csv(report: Report) -> str:
     for d in report.debriefs:
         scenes = d.scenario.scenes
         private = {
-            (dec.scene.id, o.choice.id) for dec in d.decisions for o in dec.options if o.count.count is None
+            (dec.scene.id, c.id) for dec in d.decisions for o in dec.options if o.count.count is None for c in o.choices
         }
         hidden_endings = {e.id for e, c in d.endings if c.count is None}
         for p in d.played:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import uuid
@@ -15,6 +17,7 @@ from conftest import FIXTURES
 from game import group, saves
 from game.cli import main
 from game.group import collect, debrief
+from game.group_export import to_csv, to_markdown
 from game.loader import load
 from game.run import Run
 
@@ -118,6 +121,50 @@ def test_dutch_and_english_playthroughs_are_debriefed_together(tmp_path, lib):
     assert d.decisions[0].options[0].count.count == 5
     assert d.scenario.language == "en"  # the language most of the group played in
     assert debrief(collect([folder]), lib, language="nl").debriefs[0].decisions[0].options[0].choice.text == "Vraag."
+
+
+def test_choices_with_the_same_text_are_one_option(tmp_path):
+    # "Go on." written twice with opposite conditions: every player saw one "Go on.".
+    text = (FIXTURES / "base.en.yaml").read_text(encoding="utf-8").replace(
+        """      - id: go
+        text: Go on.
+        next: good
+        concepts: [listen]
+""",
+        """      - id: go
+        text: Go on.
+        next: good
+        when: {flag: asked}
+        coaching: They trust you now.
+        concepts: [listen]
+      - id: go_cold
+        text: Go on.
+        next: bad
+        when: {not_flag: asked}
+        coaching: The same words, without the trust behind them.
+        concepts: [listen]
+""")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "base.en.yaml").write_text(text, encoding="utf-8")
+    lib, problems = group.scenarios([tmp_path / "lib"])
+    assert problems == []
+    en = lib[("base", "en")]
+    folder = tmp_path / "room"
+    for n in range(5):
+        put(folder, play(en, n, ["ask", "go"]))
+    for n in range(5, 8):
+        put(folder, play(en, n, ["tell", "go_cold"]))
+    put(folder, play(en, 8, ["tell", "stop"]))
+    report = debrief(collect([folder]), lib)
+    two = report.debriefs[0].decisions[1]
+    assert [(o.choice.text, [c.id for c in o.choices], o.count.count) for o in two.options] == [
+        ("Go on.", ["go", "go_cold"], 8), ("Stop.", ["stop"], 1),
+    ]
+    markdown = to_markdown(report)
+    assert markdown.count("| Go on. |") == 1
+    assert "They trust you now." in markdown and "without the trust behind them" in markdown
+    rows = list(csv.DictReader(io.StringIO(to_csv(report))))
+    assert {r["choice"] for r in rows if r["scene"] == "two"} == {"go", "go_cold", "stop"}  # the data keeps the ids
 
 
 def test_versions_are_debriefed_apart_with_a_warning(tmp_path):

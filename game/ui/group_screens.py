@@ -17,7 +17,16 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from game.group import Count, Debrief, Decision
-from game.group_export import count_text, overview_lines, prompt_text, rating_text, reach_text, route_text, timing_text
+from game.group_export import (
+    coaching_notes,
+    count_text,
+    overview_lines,
+    prompt_text,
+    rating_text,
+    reach_text,
+    route_text,
+    timing_text,
+)
 from game.i18n import tr
 from game.text import clean
 from game.ui.styled import plain, story
@@ -157,12 +166,11 @@ class DecisionScreen(GroupScreen):
             yield Static(story(dec.scene.text), classes="group-question")
             yield Static(_split(d, dec), id="split")
             yield Static(plain(f"{reach_text(d, dec)} {timing_text(dec, self.lang)}", "dim"))
-            notes = [o for o in dec.options if o.choice.coaching]
+            notes = coaching_notes(dec)
             if notes:
                 yield Static(plain(self.t("group.coaching"), "bold"), classes="section")
-                for o in notes:
-                    yield Static(Content.assemble((clean(o.choice.text), "italic"), " ", clean(o.choice.coaching)),
-                                 classes="note")
+                for text, note in notes:
+                    yield Static(Content.assemble((clean(text), "italic"), " ", clean(note)), classes="note")
             if dec.prompts:
                 yield Static(plain(self.t("group.discussion"), "bold"), classes="section")
                 for c in dec.prompts:
