@@ -117,7 +117,7 @@ class PersonalDebrief:
                 alternatives = []
                 went = chosen.leads_to(replay.meters, replay.flags)
                 for other in scene.choices:
-                    if other.id == chosen.id:
+                    if other.id == chosen.id or other.text == chosen.text:  # the same words are the same option
                         continue
                     place = other.leads_to(replay.meters, replay.flags)
                     end = scenario.endings.get(place)

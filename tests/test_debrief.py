@@ -3,6 +3,7 @@
 from conftest import FIXTURES
 
 from game.debrief import PersonalDebrief, sparkline
+from game.library import bundled_dir
 from game.loader import load
 from game.run import Run
 from game.saves import Playthrough, Settings
@@ -96,3 +97,17 @@ def test_alternatives_name_only_places_the_chosen_option_did_not_lead(tmp_path):
     # 'stop' would have routed to 'good' after asking, not to its plain 'bad'.
     assert [a.leads_to for a in second.alternatives] == ["Good"]
     assert "→" not in debrief.to_markdown("en").split("Decision 2")[0].split("Decision 1")[1]
+
+
+def test_a_choice_written_twice_with_the_same_words_is_not_its_own_alternative():
+    scenario = load(bundled_dir() / "crisisreflex.en.yaml")
+    steps = ["hand_to_fatima", "story", "two_tracks", "buffer", "counter_power", "pause", "priya_builds",
+             "night_roster", "demo_with_lessons", "go_on", "credit_team"]
+    run = Run.start(scenario)
+    for step in steps:
+        run = run.choose(step)
+    last = PersonalDebrief.build(scenario, run).decisions[-1]
+    assert last.chosen.startswith("Name names")
+    # credit_hollow has the same words: it is the option taken, not another one.
+    assert [a.text for a in last.alternatives if a.text.startswith("Name names")] == []
+    assert len(last.alternatives) == len(scenario.scenes["lookback"].choices) - 2
