@@ -9,6 +9,8 @@ words are those of the debrief's scenario language.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -214,71 +216,64 @@ class PresenterScreen(GroupScreen):
         self.app.switch_screen(DecisionScreen(self.debrief_index, self.index))
 
 
-class RoutesScreen(GroupScreen):
-    """The routes most of the group took, start to ending."""
+class _ListScreen(GroupScreen):
+    """A heading and what :meth:`body` yields, or a line saying there is nothing."""
 
-    TAB = "r"
+    HEADING = EMPTY = ""  # i18n keys
     BINDINGS = [("escape", "overview", "")]
 
     def compose(self) -> ComposeResult:
-        d = self.debrief
         yield self.tabs()
         with VerticalScroll(id="group"):
-            yield self.heading(self.t("group.routes"))
-            if not d.routes:
-                yield Static(plain(self.t("group.no_routes"), "dim"))
-            for r in d.routes:
-                yield Static(Content.assemble((f"{r.count} × ", "bold"), clean(route_text(r, self.lang))), classes="route")
+            yield self.heading(self.t(self.HEADING))
+            body = list(self.body(self.debrief))
+            yield from body or [Static(plain(self.t(self.EMPTY), "dim"))]
         yield self.keys()
 
+    def body(self, d: Debrief) -> Iterator[Static]:
+        raise NotImplementedError
 
-class MetersScreen(GroupScreen):
+
+class RoutesScreen(_ListScreen):
+    """The routes most of the group took, start to ending."""
+
+    TAB, HEADING, EMPTY = "r", "group.routes", "group.no_routes"
+
+    def body(self, d: Debrief) -> Iterator[Static]:
+        for r in d.routes:
+            yield Static(Content.assemble((f"{r.count} × ", "bold"), clean(route_text(r, self.lang))), classes="route")
+
+
+class MetersScreen(_ListScreen):
     """The group's average meters at the end, for each ending, as bars within
     each meter's range."""
 
-    TAB = "m"
-    BINDINGS = [("escape", "overview", "")]
+    TAB, HEADING, EMPTY = "m", "group.meters", "group.no_meters"
 
-    def compose(self) -> ComposeResult:
-        d = self.debrief
-        yield self.tabs()
-        with VerticalScroll(id="group"):
-            yield self.heading(self.t("group.meters"))
-            if not d.meters:
-                yield Static(plain(self.t("group.no_meters"), "dim"))
-            width = max((len(clean(meter.label)) for meter in d.scenario.meters.values()), default=0)
-            for row in d.meters:
-                style = RATING_STYLE.get(row.ending.rating or "", "$primary")
-                yield Static(Content.assemble((clean(row.ending.title), f"bold {style}"), f"  ({row.count})"),
-                             classes="section")
-                lines = []
-                for meter, value in row.averages:
-                    span = max(meter.max - meter.min, 1)
-                    share = Count(round(100 * (value - meter.min) / span), 100)
-                    lines.append(Content.assemble(f"  {clean(meter.label):<{width}}  ", _bar(share, style, 20),
-                                                  f"  {value:6.1f}  ({meter.min} … {meter.max})"))
-                yield Static(Content("\n").join(lines))
-        yield self.keys()
+    def body(self, d: Debrief) -> Iterator[Static]:
+        width = max((len(clean(meter.label)) for meter in d.scenario.meters.values()), default=0)
+        for row in d.meters:
+            style = RATING_STYLE.get(row.ending.rating or "", "$primary")
+            yield Static(Content.assemble((clean(row.ending.title), f"bold {style}"), f"  ({row.count})"),
+                         classes="section")
+            lines = []
+            for meter, value in row.averages:
+                share = Count(round(100 * (value - meter.min) / max(meter.max - meter.min, 1)), 100)
+                lines.append(Content.assemble(f"  {clean(meter.label):<{width}}  ", _bar(share, style, 20),
+                                              f"  {value:6.1f}  ({meter.min} … {meter.max})"))
+            yield Static(Content("\n").join(lines))
 
 
-class ReflectionsScreen(GroupScreen):
+class ReflectionsScreen(_ListScreen):
     """Answers only from players who chose to share them, never with a name
     unless the trainer asked for names."""
 
-    TAB = "s"
-    BINDINGS = [("escape", "overview", "")]
+    TAB, HEADING, EMPTY = "s", "group.reflections", "group.no_reflections"
 
-    def compose(self) -> ComposeResult:
-        d = self.debrief
-        yield self.tabs()
-        with VerticalScroll(id="group"):
-            yield self.heading(self.t("group.reflections"))
-            if not d.reflections:
-                yield Static(plain(self.t("group.no_reflections"), "dim"))
-            for a in d.reflections:
-                yield Static(plain(a.question, "italic"), classes="section")
-                yield Static(Content("\n").join(plain(f"  • {who + ': ' if who else ''}{ans}") for who, ans in a.answers))
-        yield self.keys()
+    def body(self, d: Debrief) -> Iterator[Static]:
+        for a in d.reflections:
+            yield Static(plain(a.question, "italic"), classes="section")
+            yield Static(Content("\n").join(plain(f"  • {who + ': ' if who else ''}{ans}") for who, ans in a.answers))
 
 
 SCREENS = {"o": OverviewScreen, "d": DecisionScreen, "p": PresenterScreen, "r": RoutesScreen, "m": MetersScreen,
