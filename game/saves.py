@@ -726,6 +726,10 @@ def _locator(text: str, root: _Located) -> Callable[[tuple[str | int, ...]], tup
 # Files ----------------------------------------------------------------------
 
 
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # not on Windows, which has no named pipes in folders
+_BINARY = getattr(os, "O_BINARY", 0)  # only on Windows, where a file opens in text mode without it
+
+
 def read_limited(path: str) -> bytes:
     """The file's bytes, at most MAX_BYTES + 1 of them (enough to tell that it
     is too large). Plain file descriptors: half the time of a buffered file
@@ -733,7 +737,7 @@ def read_limited(path: str) -> bytes:
     A buffer of the file's own size: asking for MAX_BYTES + 1 would allocate
     4 MiB for every small file. Non-blocking, so that a named pipe called
     ``x.json`` is refused instead of waiting forever for a writer."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
