@@ -244,6 +244,10 @@ async def test_a_finished_debrief_opens_again_from_the_library(folders):
         await settle(pilot)
     (p,) = saved(folders)
     assert p.reflections[0].answer == "later"
+    app = app_for(folders, player="Bo")  # the next player on a shared laptop
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Your recent debriefs" not in screen_text(app)  # Zed's reflections stay Zed's
 
 
 async def test_replay_from_a_decision_keeps_the_original(folders):

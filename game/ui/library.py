@@ -90,7 +90,9 @@ class LibraryScreen(Screen[None]):
             self.scenarios[f"s{i}"] = s
 
         # Back to a debrief left with Esc: the reflections are typed there.
-        finished = [(path, p) for path, p in good if p.finished and p.scenario.key in by_key]
+        # Only the player's own: on a shared laptop the reflections in a debrief are private.
+        finished = [(path, p) for path, p in good
+                    if p.finished and p.player == app.prefs.player and p.scenario.key in by_key]
         finished.sort(key=lambda item: item[1].updated, reverse=True)
         if finished:
             options.append(Option(plain(app.tr("library.finished"), "bold"), disabled=True))
@@ -100,8 +102,7 @@ class LibraryScreen(Screen[None]):
                 when = p.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
                 label = app.tr("library.finished_item", title=clean(scenario.title), when=when,
                                ending=clean(ending.title) if ending else p.ending)
-                who = f"  ({clean(p.player)})" if p.player != app.prefs.player else ""
-                options.append(Option(plain(f"✓ {label}{who}\n"), id=f"f{i}"))
+                options.append(Option(plain(f"✓ {label}\n"), id=f"f{i}"))
                 self.finished[f"f{i}"] = (scenario, p)
 
         broken = [e for e in entries if e.scenario is None]
