@@ -464,11 +464,15 @@ def _debrief_all(collected, library, language, names, min_group, session) -> Rep
             ))
             continue
         groups[(p.scenario, p.version)].append(p)
+    if language is None:  # one language for the whole report: the one most of the room played in
+        played = Counter(p.language for g in groups.values() for p in g)
+        language = min(played, key=lambda lang: (-played[lang], lang)) if played else None
     debriefs = []
     for (sid, version), group in sorted(groups.items()):
         others = sorted(v for s, v in groups if s == sid and v != version)
         debriefs.append(_debrief(sid, version, group, library, language, names, max(1, min_group), others))
-    words = language or (debriefs[0].scenario.language if debriefs else "en")
+    # The words around the debriefs: those of the first (its file may lack the language asked for).
+    words = debriefs[0].scenario.language if debriefs else language or "en"
     return Report(tuple(debriefs), tuple(sorted(skipped)), collected.other_sessions, session, words)
 
 
@@ -517,7 +521,8 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
     scenario, warnings = _pick(sid, version, languages, library, language)
     lang = scenario.language
     if others:
-        warnings.append(tr(lang, "group.warn_versions", id=sid, versions=", ".join(others)))
+        key = "group.warn_version_one" if len(others) == 1 else "group.warn_version_many"
+        warnings.append(tr(lang, key, id=sid, versions=", ".join(others)))
     total = len(group)
 
     # Whole columns at a time: with thousands of playthroughs, a Python loop
@@ -544,7 +549,7 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
     gone = reached.keys() - scenario.scenes.keys()
     if gone:
         unknown = sum(1 for p in group if any(step[0] in gone for step in p.steps))
-        warnings.append(tr(lang, "group.warn_gone", n=unknown))
+        warnings.append(tr(lang, "group.warn_gone_one" if unknown == 1 else "group.warn_gone_many", n=unknown))
 
     decisions = []
     for scene in scenario.scenes.values():
@@ -605,7 +610,8 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
         )
         meter_rows.append(MeterRow(e, len(values), averages))
 
-    labels = {p.id: (p.player if names else tr(lang, "group.player", n=i)) for i, p in enumerate(group, 1)}
+    # For the CSV, which stays English for the tools that read it, and --names.
+    labels = {p.id: (p.player if names else f"player {i}") for i, p in enumerate(group, 1)}
     questions = scenario.debrief.reflection
     answers: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for p in group:

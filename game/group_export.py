@@ -102,7 +102,7 @@ def overview_lines(report: Report, d: Debrief) -> list[str]:
     if d.replays:
         lines.append(tr(lang, "group.replays", n=d.replays))
     if any(t != "on" for t, _ in d.timers):
-        lines.append(tr(lang, "group.timers", timers=", ".join(f"{tr(lang, f'timers.{t}')} ({n})" for t, n in d.timers)))
+        lines.append(tr(lang, "group.timers", timers=", ".join(f"{n} {tr(lang, f'timers.{t}')}" for t, n in d.timers)))
     if d.min_group > 1:
         lines.append(tr(lang, "group.min_group", n=d.min_group))
     return lines

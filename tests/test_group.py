@@ -120,7 +120,24 @@ def test_dutch_and_english_playthroughs_are_debriefed_together(tmp_path, lib):
     assert d.languages == (("en", 3), ("nl", 2))
     assert d.decisions[0].options[0].count.count == 5
     assert d.scenario.language == "en"  # the language most of the group played in
-    assert debrief(collect([folder]), lib, language="nl").debriefs[0].decisions[0].options[0].choice.text == "Vraag."
+    dutch = debrief(collect([folder]), lib, language="nl")
+    assert dutch.debriefs[0].decisions[0].options[0].choice.text == "Vraag." and dutch.language == "nl"
+    assert "Groepsnabespreking" in to_markdown(dutch)
+    # The CSV is data: English columns and values, players "player N", in a Dutch report too.
+    assert {row["player"] for row in csv.DictReader(io.StringIO(to_csv(dutch)))} == {f"player {i}" for i in range(1, 6)}
+
+
+def test_one_report_speaks_one_language_across_version_groups(tmp_path):
+    v1 = write_scenarios(tmp_path / "v1", version="1", nl=True)
+    lib1, _ = group.scenarios([v1])
+    lib, _ = group.scenarios([write_scenarios(tmp_path / "v2", version="2", nl=True), v1])
+    folder = tmp_path / "room"
+    for n in range(3):  # version 1 mostly in English, version 2 in Dutch; the room mostly Dutch
+        put(folder, play(lib1[("base", "en" if n else "nl")], n, ["ask", "go"]))
+    for n in range(3, 7):
+        put(folder, play(lib[("base", "nl")], n, ["ask", "go"]))
+    report = debrief(collect([folder]), lib)
+    assert [d.scenario.language for d in report.debriefs] == ["nl", "nl"] and report.language == "nl"
 
 
 def test_choices_with_the_same_text_are_one_option(tmp_path):

@@ -99,10 +99,17 @@ async def test_a_dutch_debrief_speaks_dutch(tmp_path):
     app = make_group_app(debrief(collect([folder]), lib))
     async with app.run_test(size=SIZE) as pilot:
         shown = text_of(app.screen)
-        assert "Groepsdebriefing" in shown and "Speelrondes: 3 (3 afgerond, 0 niet afgerond)" in shown
+        assert "Groepsnabespreking" in shown and "Speelrondes: 3 (3 afgerond, 0 niet afgerond)" in shown
         assert "Eindes" in shown and "[sterk]" in shown
         await pilot.press("enter")
         assert "Beslissing 1 van" in text_of(app.screen)
+
+
+def test_a_bar_stays_its_width_whatever_the_count():
+    from game.ui.group_screens import BAR, _bar
+
+    for count in (-5, 0, 50, 10**12):  # an average far outside the meter's range, from a damaged save
+        assert len(_bar(group.Count(count, 100)).plain) == BAR
 
 
 async def test_v_moves_to_the_next_version_group(tmp_path):
@@ -116,6 +123,7 @@ async def test_v_moves_to_the_next_version_group(tmp_path):
         assert "version 1" in text_of(app.screen) and "v next version" in text_of(app.screen)
         await pilot.press("m", "v")
         assert isinstance(app.screen, MetersScreen) and app.screen.debrief.version == "2"
+        assert "Meters at the end, per ending · version 2" in text_of(app.screen)
         await pilot.press("d", "v")  # the other version may have other decisions: its overview
         assert isinstance(app.screen, OverviewScreen) and app.screen.debrief.version == "1"
 

@@ -38,7 +38,8 @@ RATING_STYLE = {"strong": "$success", "weak": "$error", "mixed": "$warning"}
 
 
 def _bar(c: Count, style: str = "$primary", width: int = BAR) -> Content:
-    filled = round((c.percent or 0) * width / 100)
+    # Clamped: a meter's average from saves of another version may lie outside today's range.
+    filled = round(min(max(c.percent or 0, 0), 100) * width / 100)
     return Content.assemble(("█" * filled, style), ("░" * (width - filled), "$panel"))
 
 
@@ -104,6 +105,8 @@ class GroupScreen(Screen[None]):
         return Static(plain(line, "dim"), id="group-keys")
 
     def heading(self, text: str) -> Static:
+        if len(self.app.report.debriefs) > 1:  # which version group this is, on every view
+            text += " · " + self.t("group.version_tag", version=self.debrief.version)
         return Static(plain(text, "bold"), classes="group-title")
 
     def action_show(self, tab: str) -> None:
