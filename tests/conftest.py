@@ -10,3 +10,15 @@ SCENARIOS = ROOT / "scenarios"
 @pytest.fixture
 def base_text() -> str:
     return (FIXTURES / "base.en.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def routed_base(tmp_path) -> Path:
+    """base.en.yaml where 'stop' leads to 'good' instead of 'bad' once the player asked."""
+    text = (FIXTURES / "base.en.yaml").read_text(encoding="utf-8").replace(
+        "        text: Stop.\n        next: bad\n",
+        "        text: Stop.\n        next: bad\n        routes:\n          - when: {flag: asked}\n            next: good\n",
+    )
+    path = tmp_path / "routed.en.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

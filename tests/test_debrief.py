@@ -78,18 +78,8 @@ def test_markdown_export_has_every_part_and_no_control_bytes():
     assert "### Beslissing 1" in PersonalDebrief.build(scenario, run, p).to_markdown("nl")
 
 
-def test_alternatives_name_only_places_the_chosen_option_did_not_lead(tmp_path):
-    from game.debrief import PersonalDebrief
-    from game.loader import load
-    from game.run import Run
-
-    text = (FIXTURES / "base.en.yaml").read_text().replace(
-        "        text: Stop.\n        next: bad\n",
-        "        text: Stop.\n        next: bad\n        routes:\n          - when: {flag: asked}\n            next: good\n",
-    )
-    path = tmp_path / "s.en.yaml"
-    path.write_text(text)
-    scenario = load(path)
+def test_alternatives_name_only_places_the_chosen_option_did_not_lead(routed_base):
+    scenario = load(routed_base)
     debrief = PersonalDebrief.build(scenario, Run.start(scenario).choose("ask").choose("go"))
     first, second = debrief.decisions
     # 'tell' leads to scene two, as 'ask' did: no destination to name.

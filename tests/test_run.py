@@ -71,13 +71,7 @@ def test_timeout_takes_the_timeout_choice(tmp_path):
     assert after.steps[-1].choice == "tell" and after.steps[-1].timed_out and after.steps[-1].ms == 5000
 
 
-def test_routes_decide_where_a_choice_leads(tmp_path):
-    text = (FIXTURES / "base.en.yaml").read_text().replace(
-        "        text: Stop.\n        next: bad\n",
-        "        text: Stop.\n        next: bad\n        routes:\n          - when: {flag: asked}\n            next: good\n",
-    )
-    path = tmp_path / "s.en.yaml"
-    path.write_text(text)
-    scenario = load(path)
+def test_routes_decide_where_a_choice_leads(routed_base):
+    scenario = load(routed_base)
     assert Run.start(scenario).choose("ask").choose("stop").at == "good"
     assert Run.start(scenario).choose("tell").choose("stop").at == "bad"
