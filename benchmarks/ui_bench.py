@@ -86,9 +86,6 @@ def chain_scenario(scenes: int) -> str:
 
 async def keys_koers(folder: Path, keys: int) -> list[float]:
     import asyncio
-    import time
-
-    from textual import events
 
     from game.loader import load
     from game.ui.app import make_app
@@ -97,7 +94,6 @@ async def keys_koers(folder: Path, keys: int) -> list[float]:
     (folder / "chain.en.yaml").write_text(chain_scenario(keys + 1), encoding="utf-8")
     scenario = load(folder / "chain.en.yaml")
     app = make_app([folder], folder / "saves", player="Bench", lang="en", settings_path=folder / "s.json", scenario=scenario)
-    times: list[float] = []
     shown = asyncio.Event()
     original = PlayScreen.show
 
@@ -107,24 +103,33 @@ async def keys_koers(folder: Path, keys: int) -> list[float]:
 
     PlayScreen.show = show
     try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            for _ in range(keys):
-                shown.clear()
-                t0 = time.perf_counter()
-                app.post_message(events.Key("1", "1"))
-                await shown.wait()
-                times.append(time.perf_counter() - t0)
+        return await press_one(app, shown, keys)
     finally:
         PlayScreen.show = original
+
+
+async def press_one(app, shown, keys: int) -> list[float]:  # noqa: ANN001
+    """Post the key "1" ``keys`` times as the terminal would, timing each until
+    ``shown`` is set after the frame that shows its effect."""
+    import time
+
+    from textual import events
+
+    times: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for _ in range(keys):
+            shown.clear()
+            t0 = time.perf_counter()
+            app.post_message(events.Key("1", "1"))
+            await shown.wait()
+            times.append(time.perf_counter() - t0)
     return times
 
 
 async def keys_reference(keys: int) -> list[float]:
     import asyncio
-    import time
 
-    from textual import events
     from textual.app import App
     from textual.widgets import Static
 
@@ -143,17 +148,7 @@ async def keys_reference(keys: int) -> list[float]:
             self.query_one("#text", Static).update(texts[self.n])
             self.call_after_refresh(shown.set)
 
-    app = Reference()
-    times: list[float] = []
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        for _ in range(keys):
-            shown.clear()
-            t0 = time.perf_counter()
-            app.post_message(events.Key("1", "1"))
-            await shown.wait()
-            times.append(time.perf_counter() - t0)
-    return times
+    return await press_one(Reference(), shown, keys)
 
 
 def main() -> None:
