@@ -305,6 +305,12 @@ def test_S001_more_broken_json(text, line, col):
     assert (d.code, d.line, d.col) == ("S001", line, col)
 
 
+def test_S001_a_line_break_inside_a_text():
+    d = error_of('{"player": "Ki\nm"}')
+    assert (d.code, d.line, d.col) == ("S001", 1, 15)
+    assert d.message == "the save is not valid JSON: invalid control character"
+
+
 def test_S002_file_over_the_size_limit(tmp_path):
     path = tmp_path / "big.json"
     path.write_bytes(b" " * (saves.MAX_BYTES + 1))
@@ -372,6 +378,25 @@ def test_short_reads_are_read_on_to_the_end(tmp_path, monkeypatch):
     real_read = os.read
     monkeypatch.setattr(saves.os, "read", lambda fd, n: real_read(fd, min(n, 3)))  # a slow network drive
     assert saves.read_limited(str(path)) == b'{"a": 1}'
+
+
+def test_a_save_larger_than_one_read_is_read_whole(tmp_path):
+    path, text = tmp_path / "long.json", good_text()
+    path.write_text(text + " " * 200_000, encoding="utf-8")  # more than the 64 KiB of the first read
+    assert saves.load_save(path) == saves.loads_save(text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("text, utc", [
+    ("2025-11-23T09:44:00.000Z", True), ("2025-11-23T09:44:00Z", True), ("2025-11-23T09:44:00.000+00:00", True),
+    ("2025-11-23t09:44:00.000z", True), ("2025-11-23 09:44:00.000Z", True),  # RFC 3339 allows both
+    ("2025-11-23T10:44:00.000+01:00", False), ("2025-11-23T09:44:00.000", False), ("2025-11-23", False),
+    ("2025-W48-1T09:44:00Z", False), ("2025-11-23T09:44:00,000Z", False), ("2025-02-30T09:44:00Z", False), ("", False),
+])
+def test_a_save_time_is_rfc_3339_in_utc(text, utc):
+    parsed = saves.parse_time(text)
+    assert (parsed is not None) is utc
+    if utc:
+        assert parsed == datetime(2025, 11, 23, 9, 44, tzinfo=timezone.utc)
 
 
 def test_S007_duplicate_key():
