@@ -47,9 +47,8 @@ def baseline(files: list[str], loads) -> None:  # noqa: ANN001
 
 
 def debrief(folder: Path) -> None:
-    collected = group.collect([folder])
-    library, _ = group.scenarios([bundled_dir()], ids={p.scenario for p in collected.played})
-    to_text(group.debrief(collected, library))
+    library = group.Library([bundled_dir()])
+    to_text(group.debrief(group.collect([folder], library=library), library))
 
 
 def timed(fn, *args, **kwargs) -> float:  # noqa: ANN001, ANN003

@@ -156,8 +156,8 @@ def _debrief(args: argparse.Namespace) -> int:
     if args.min_group < 1:
         print("koers debrief: --min-group needs a number of 1 or more", file=sys.stderr)
         return EXIT_ERRORS
-    collected = group.collect(args.paths, session=args.session)
-    library, broken = group.scenarios([bundled_dir(), *args.scenarios], ids={p.scenario for p in collected.played})
+    library = group.Library([bundled_dir(), *args.scenarios])
+    collected = group.collect(args.paths, session=args.session, library=library)
     report = group.debrief(collected, library, language=args.language, names=args.names, min_group=args.min_group,
                            session=args.session)
     # In a terminal, the facilitator view; piped or redirected, the same as plain text.
@@ -166,7 +166,7 @@ def _debrief(args: argparse.Namespace) -> int:
         from game.ui.group import make_group_app
 
         make_group_app(report).run()
-    for d in [*broken, *report.skipped]:  # after the app, or its screen would cover them
+    for d in [*library.problems, *report.skipped]:  # after the app, or its screen would cover them
         print(clean(str(d)), file=sys.stderr)
     if fmt is None:
         if not interactive:
@@ -181,7 +181,8 @@ def _debrief(args: argparse.Namespace) -> int:
             print(f"{clean(str(args.export))}:1:1: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_ERRORS
         n = sum(d.playthroughs for d in report.debriefs)
-        print(f"Wrote {clean(str(args.export))}: {n} playthrough{'s' * (n != 1)}, {len(report.skipped)} files not counted.")
+        k = len(report.skipped)
+        print(f"Wrote {clean(str(args.export))}: {n} playthrough{'s' * (n != 1)}, {k} file{'s' * (k != 1)} not counted.")
     if not report.debriefs:
         return EXIT_ERRORS
     return EXIT_WARNINGS if report.skipped else EXIT_OK

@@ -16,19 +16,20 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import re
 import statistics
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
-from itertools import chain
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timezone
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 import attrs
 import msgspec
 from msgspec import Meta
+from msgspec.structs import astuple
 
 from game import model as m
 from game import saves
@@ -41,9 +42,13 @@ from game.loader import load
 # Reading --------------------------------------------------------------------
 
 
-class Played(NamedTuple):
-    """What a group debrief needs of one playthrough (a NamedTuple: there are
-    thousands of them and nothing here changes them)."""
+class Played(msgspec.Struct, frozen=True, gc=False):
+    """What a group debrief needs of one playthrough. Its steps are kept as
+    columns (``scenes[i]``, ``choices[i]``, ``times[i]`` and ``timeouts[i]``
+    are step i), which the counting reads whole; ten thousand playthroughs
+    read together share one copy of each id, and of each path of scenes. A
+    Struct without cycle collection: there are thousands, nothing changes
+    them, and none refers back to another."""
 
     id: str
     scenario: str
@@ -51,22 +56,35 @@ class Played(NamedTuple):
     version: str
     player: str
     session: str | None
-    started: str
-    updated: str
+    started: datetime
+    updated: datetime
     timers: str
-    steps: tuple[tuple[str, str, int, bool], ...]  # scene, choice, ms, timed out
+    scenes: tuple[str, ...]
+    choices: tuple[str, ...]
+    times: tuple[int, ...]  # ms
+    timeouts: tuple[bool, ...]
     meters: Mapping[str, int] | None  # after the last step
     ending: str | None
     shared: tuple[tuple[int, str], ...]  # (question index, answer) the player chose to share
     replay_of: str | None
 
+    @property
+    def steps(self) -> Iterator[tuple[str, str, int, bool]]:
+        """Each step as (scene, choice, ms, timed out)."""
+        return zip(self.scenes, self.choices, self.times, self.timeouts)
+
+
+_intern = sys.intern
+
 
 def played(p: saves.Playthrough) -> Played:
+    steps = p.steps
     return Played(
-        p.id, p.scenario.id, p.scenario.language, p.scenario.version, p.player, p.session, p.started, p.updated,
+        p.id, p.scenario.id, p.scenario.language, p.scenario.version, p.player, p.session, p.started_at, p.updated_at,
         p.settings.timers,
-        tuple((s.scene, s.choice, s.ms, s.timed_out) for s in p.steps),
-        dict(p.steps[-1].meters) if p.steps else None,
+        tuple(_intern(s.scene) for s in steps), tuple(_intern(s.choice) for s in steps),
+        tuple(s.ms for s in steps), tuple(s.timed_out for s in steps),
+        dict(steps[-1].meters) if steps else None,
         p.ending,
         tuple((i, r.answer) for i, r in sorted(p.reflections.items()) if r.shared),
         p.replay_of.playthrough if p.replay_of else None,
@@ -75,39 +93,25 @@ def played(p: saves.Playthrough) -> Played:
 
 # The shape of a save exactly as Koers writes one, which msgspec checks in C
 # while it parses. Koers always writes all twelve top-level fields, so the
-# optional ones are required here too (the counts in _fast rely on it); a file
-# without them, like every file that does not fit, goes to load_save.
-_UUID = r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z"
+# optional ones are required here too (the counts in _Reader.fast rely on it);
+# a file without them, like every file that does not fit, goes to load_save.
+# The ids and the digest are checked in _Reader.fast: a pattern here costs
+# more than the rest of the shape.
 _BIG = 10**saves.MAX_DIGITS  # load_save refuses numbers of more digits
-_Id = Annotated[str, Meta(pattern=_UUID)]
 _Name = Annotated[str, Meta(min_length=1)]
 _Count = Annotated[int, Meta(ge=0, lt=_BIG)]
 _Whole = Annotated[int, Meta(gt=-_BIG, lt=_BIG)]
+_Time = Annotated[datetime, Meta(tz=True)]  # and in UTC, which fast() checks, as saves.parse_time does
 _Index = Annotated[str, Meta(pattern=r"\A(?:0|[1-9][0-9]{0,5})\Z")]
+_Nothing = Annotated[str, Meta(pattern="(?!)")]  # no string at all: where a scenario has no flags
 
 
 class _Shape(msgspec.Struct, forbid_unknown_fields=True, gc=False):  # nothing here forms a cycle
     pass
 
 
-class _ScenarioShape(_Shape):
-    id: _Name
-    language: _Name
-    version: str
-    digest: Annotated[str, Meta(pattern=r"\A(?:[0-9a-f]{64})?\Z")]
-
-
 class _SettingsShape(_Shape):
     timers: Literal[saves.TIMERS]  # a tuple in Literal[...] means any one of its values
-
-
-class _StepShape(_Shape):
-    scene: _Name
-    choice: _Name
-    ms: _Count
-    timed_out: bool
-    meters: dict[str, _Whole]
-    flags: list[_Name]
 
 
 class _ReflectionShape(_Shape):
@@ -116,95 +120,180 @@ class _ReflectionShape(_Shape):
 
 
 class _ReplayShape(_Shape):
-    playthrough: _Id
+    playthrough: str
     step: _Count
 
 
-class _SaveShape(_Shape):
-    koers_save: int
-    id: _Id
-    scenario: _ScenarioShape
-    player: str
-    session: _Name | None
-    started: str  # a UTC time; fromisoformat checks it below
-    updated: str
-    settings: _SettingsShape
-    steps: list[_StepShape]
-    ending: _Name | None
-    reflections: dict[_Index, _ReflectionShape] | None
-    replay_of: _ReplayShape | None
+class _Decoder(NamedTuple):
+    decode: Callable[[bytes], Any]
+    meters: tuple[str, ...] | None  # the meters of every step, where the shape names them
 
 
-_decode = msgspec.json.Decoder(_SaveShape).decode
-# Columns of the steps, read in C.
-_scenes, _choices, _times = attrgetter("scene"), attrgetter("choice"), attrgetter("ms")
-_timeouts, _meters, _flags = attrgetter("timed_out"), attrgetter("meters"), attrgetter("flags")
+def _decoder(scene=_Name, choice=_Name, flag=_Name, meters=(), scenario=_Name, ending=_Name) -> _Decoder:  # noqa: ANN001
+    """The decoder for saves of this shape; by default, for any save Koers writes.
+    With ``meters``, every step holds exactly those, as a struct (cheaper to
+    build than a dict)."""
+
+    def shape(name: str, fields: list, **options: Any) -> type:
+        return msgspec.defstruct(name, fields, bases=(_Shape,), **options)
+
+    fields = [f"m{i}" for i in range(len(meters))]  # meter ids need not be Python names
+    named = shape("Meters", [(f, _Whole) for f in fields], rename=dict(zip(fields, meters))) if meters else None
+    step = shape("Step", [("scene", scene), ("choice", choice), ("ms", _Count), ("timed_out", bool),
+                          ("meters", named or dict[str, _Whole]), ("flags", list[flag])])
+    ref = shape("ScenarioRef", [("id", scenario), ("language", _Name), ("version", str), ("digest", str)])
+    save = shape("Save", [
+        ("koers_save", int), ("id", str), ("scenario", ref), ("player", str), ("session", _Name | None),
+        ("started", _Time), ("updated", _Time), ("settings", _SettingsShape), ("steps", list[step]),
+        ("ending", ending | None), ("reflections", dict[_Index, _ReflectionShape] | None),
+        ("replay_of", _ReplayShape | None),
+    ])
+    return _Decoder(msgspec.json.Decoder(save).decode, tuple(meters) or None)
 
 
-def _utc(value: str) -> bool:
-    try:
-        offset = datetime.fromisoformat(value).utcoffset()
-    except ValueError:
-        return False
-    return offset is not None and not offset
+_ANY_SAVE = _decoder()
 
 
-def _fast(data: bytes) -> Played | None:
-    """The playthrough in ``data`` if it is a save exactly as Koers writes one,
-    else None, and then :func:`saves.loads_save` decides, slowly and with a
-    diagnostic. Checked here: everything load_save checks, so that this never
-    accepts a file it would refuse (tests hold the two side by side)."""
-    # With no backslash in the file (Koers writes one only when a player types
-    # one, or a quote), every '"' opens or closes a string, so counting them
-    # (below) finds the duplicate keys that msgspec silently drops.
-    if len(data) > saves.MAX_BYTES or b"\\" in data:
+def _one_of(values: Iterable[str]) -> Any:
+    """Exactly these strings; msgspec hands out the same object for each every time."""
+    values = tuple(sorted(set(values)))
+    return Literal[values] if values else _Nothing
+
+
+def _decoder_for(files: Sequence[m.Scenario]) -> _Decoder | None:
+    """A decoder for the saves of one scenario, in all its languages and
+    versions: its ids as literals, so that msgspec checks them and ten
+    thousand saves share one string for each, and its meters by name when
+    every file has the same. A save that does not fit is read by _ANY_SAVE."""
+    if not files:
         return None
-    try:
-        top = _decode(data)
-    except (msgspec.DecodeError, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        return None
-    if top.koers_save != saves.SAVE_FORMAT or not (_utc(top.started) and _utc(top.updated)):
-        return None
-    raw_steps, reflections, replay = top.steps, top.reflections or {}, top.replay_of
-    n, r, p = len(raw_steps), len(reflections), replay is not None
-    inner = sum(map(len, map(_meters, raw_steps))) + sum(map(len, map(_flags, raw_steps)))
-    # Every string is a key or a text value; every value counts for MAX_VALUES, keys not.
-    strings = 26 + (top.session is not None) + (top.ending is not None) + 8 * n + inner + 4 * r + 3 * p
-    values = 18 + 7 * n + inner + 3 * r + 2 * p
-    if values > saves.MAX_VALUES or data.count(b'"') != 2 * strings:
-        return None
-    # Interned: ten thousand playthroughs then share one copy of each id.
-    steps = tuple(zip(map(sys.intern, map(_scenes, raw_steps)), map(sys.intern, map(_choices, raw_steps)),
-                      map(_times, raw_steps), map(_timeouts, raw_steps)))
-    shared = tuple(sorted((int(key), x.answer) for key, x in reflections.items() if x.shared))
-    sc = top.scenario
-    return Played(top.id, sc.id, sc.language, sc.version, top.player, top.session, top.started, top.updated,
-                  top.settings.timers, steps, raw_steps[-1].meters if raw_steps else None, top.ending, shared,
-                  replay.playthrough if p else None)
+    meters = {tuple(s.meters) for s in files}
+    return _decoder(
+        scene=_one_of(sid for s in files for sid in s.scenes),
+        choice=_one_of(c.id for s in files for scene in s.scenes.values() for c in scene.choices),
+        flag=_one_of(f for s in files for f in s.flags),
+        meters=meters.pop() if len(meters) == 1 else (),
+        scenario=Literal[files[0].id],
+        ending=_one_of(e for s in files for e in s.endings),
+    )
 
 
-def read_one(path: str) -> Played:
-    """One save file; raises only SaveError."""
-    try:
-        data = saves.read_limited(path)
-    except OSError as exc:
-        raise saves.SaveError(Diagnostic(path, 1, 1, "S006", f"cannot read the save: {exc.strerror or exc}")) from None
-    fast = _fast(data)
-    return fast if fast is not None else played(saves.loads_save(data, path))
+_NO_STEPS = ((),) * 6  # the six columns of no steps
+_UTC = timezone.utc
+_uuid = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z").match
+_digest = re.compile(r"(?:[0-9a-f]{64})?\Z").match
+_UNREADABLE = (msgspec.DecodeError, ValueError, RecursionError)  # UnicodeDecodeError is a ValueError
+
+
+class _Reader:
+    """Reads the saves of one collection, and learns as it goes: the digests
+    it has checked (a room plays one or two versions); one copy of each
+    value that many saves repeat, such as a language, a session code or a
+    path of scenes, for all of them to share; and, given the library, a
+    decoder made for each scenario it meets, tried first from then on."""
+
+    def __init__(self, library: Library | None = None) -> None:
+        self.library = library
+        self.digests: set[str] = set()  # checked
+        self.copies: dict = {}  # each value by itself
+        self.decoders: list[_Decoder] = []  # made for a scenario; the one that fitted last, first
+        self.tried: set[str] = set()  # the scenario ids a decoder was made for, or could not be
+
+    def read(self, path: str) -> Played:
+        """One save file; raises only SaveError."""
+        try:
+            data = saves.read_limited(path)
+        except OSError as exc:
+            raise saves.SaveError(Diagnostic(path, 1, 1, "S006", f"cannot read the save: {exc.strerror or exc}")) from None
+        fast = self.fast(data)
+        return fast if fast is not None else played(saves.loads_save(data, path))
+
+    def _parse(self, data: bytes) -> tuple[Any, _Decoder] | None:
+        for i, decoder in enumerate(self.decoders):
+            try:
+                top = decoder.decode(data)
+            except _UNREADABLE:
+                continue
+            if i:
+                self.decoders.insert(0, self.decoders.pop(i))
+            return top, decoder
+        try:
+            top = _ANY_SAVE.decode(data)
+        except _UNREADABLE:
+            return None
+        sid = top.scenario.id
+        if self.library is not None and sid not in self.tried:
+            self.tried.add(sid)
+            one = self.library.one(sid, top.scenario.language)  # translations share the ids
+            made = _decoder_for([one] if one else list(self.library.languages(sid).values()))
+            if made is not None:
+                self.decoders.insert(0, made)
+        return top, _ANY_SAVE
+
+    def fast(self, data: bytes) -> Played | None:
+        """The playthrough in ``data`` if it is a save exactly as Koers writes
+        one, else None, and then :func:`saves.loads_save` decides, slowly and
+        with a diagnostic. Checked here: everything load_save checks, so that
+        this never accepts a file it would refuse (tests hold the two side by
+        side)."""
+        # With no backslash in the file (Koers writes one only when a player
+        # types one, or a quote), every '"' opens or closes a string, so
+        # counting them (below) finds the duplicate keys that msgspec silently drops.
+        if len(data) > saves.MAX_BYTES or b"\\" in data:
+            return None
+        parsed = self._parse(data)
+        if parsed is None:
+            return None
+        top, decoder = parsed
+        if top.koers_save != saves.SAVE_FORMAT or top.started.tzinfo is not _UTC or top.updated.tzinfo is not _UTC:
+            return None
+        steps, reflections, replay = top.steps, top.reflections, top.replay_of
+        scenes, choices, times, timeouts, meters, flags = zip(*map(astuple, steps)) if steps else _NO_STEPS  # in C
+        n, r, p = len(steps), len(reflections) if reflections else 0, replay is not None
+        named = decoder.meters
+        if named is None:
+            inner = sum(map(len, meters + flags))
+            last = meters[-1] if n else None
+            choices = tuple(map(_intern, choices))  # literals need no interning
+        else:
+            inner = n * len(named) + sum(map(len, flags))
+            last = dict(zip(named, astuple(meters[-1]))) if n else None
+        # Every string is a key or a text value; every value counts for MAX_VALUES, keys not.
+        strings = 26 + (top.session is not None) + (top.ending is not None) + 8 * n + inner + 4 * r + 3 * p
+        values = 18 + 7 * n + inner + 3 * r + 2 * p
+        if values > saves.MAX_VALUES or data.count(b'"') != 2 * strings:
+            return None
+        sc = top.scenario
+        if not _uuid(top.id) or (p and not _uuid(replay.playthrough)):
+            return None
+        if sc.digest not in self.digests:
+            if not _digest(sc.digest):
+                return None
+            self.digests.add(sc.digest)
+        shared = tuple(sorted((int(key), x.answer) for key, x in reflections.items() if x.shared)) if r else ()
+        one = self.copies.setdefault
+        return Played(top.id, sc.id, one(sc.language, sc.language), one(sc.version, sc.version), top.player,
+                      top.session and one(top.session, top.session), top.started, top.updated, top.settings.timers,
+                      one(scenes, scenes), choices, times, one(timeouts, timeouts), last, top.ending, shared,
+                      replay.playthrough if p else None)
 
 
 def save_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[Diagnostic]]:
     """The save files named or inside the folders named (and their subfolders),
-    each once, in a stable order; a path that does not exist gets a diagnostic.
-    Inside folders only ``*.json`` counts, and hidden files (a save being
-    written is one) never do."""
+    each once, in a stable order; a path that does not exist, or a folder
+    that cannot be listed, gets a diagnostic. Inside folders only ``*.json``
+    counts, and hidden files (a save being written is one) never do."""
     found: dict[str, str] = {}  # real path -> path as the trainer will recognise it
-    missing = []
+    problems: list[Diagnostic] = []
+
+    def unlisted(exc: OSError) -> None:
+        problems.append(Diagnostic(exc.filename, 1, 1, "S006", f"cannot read the folder: {exc.strerror or exc}"))
+
     for given in paths:
         name = os.fspath(given)
         if os.path.isdir(name):
             real = os.path.realpath(name)  # once per folder: per file it costs more than reading the file
-            for folder, dirs, files in os.walk(name):
+            for folder, dirs, files in os.walk(name, onerror=unlisted):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 # Joined by hand: os.path.join per file costs a fifth of reading it.
                 inside = os.path.normpath(os.path.join(real, os.path.relpath(folder, name))) + os.sep
@@ -216,8 +305,8 @@ def save_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list
         elif os.path.isfile(name):
             found.setdefault(os.path.realpath(name), name)
         else:
-            missing.append(Diagnostic(name, 1, 1, "S006", "cannot read the save: no such file or folder"))
-    return list(found.values()), missing
+            problems.append(Diagnostic(name, 1, 1, "S006", "cannot read the save: no such file or folder"))
+    return list(found.values()), problems
 
 
 @attrs.frozen
@@ -230,12 +319,16 @@ class Collected:
     other_sessions: int = 0  # good saves left out by --session
 
 
-def collect(paths: Iterable[str | os.PathLike[str]], session: str | None = None) -> Collected:
+def collect(
+    paths: Iterable[str | os.PathLike[str]], session: str | None = None, library: Library | None = None
+) -> Collected:
     """Read every save under ``paths``; each playthrough counts once, however
     many copies of it there are. Of two different copies of one playthrough
-    (a save copied mid-game), the one updated last counts."""
+    (a save copied mid-game), the one updated last counts. Given the
+    ``library`` the debrief will use, saves are read with a decoder made for
+    their scenario: the same playthroughs, sooner."""
     with _no_cycle_collection():
-        return _collect(paths, session)
+        return _collect(paths, session, _Reader(library))
 
 
 @contextlib.contextmanager
@@ -252,14 +345,17 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _collect(paths: Iterable[str | os.PathLike[str]], session: str | None) -> Collected:
+_in_order = attrgetter("started", "id")
+
+
+def _collect(paths: Iterable[str | os.PathLike[str]], session: str | None, reader: _Reader) -> Collected:
     files, skipped = save_files(paths)
     by_id: dict[str, tuple[Played, str]] = {}
     losers: list[tuple[Played, str]] = []  # copies that do not count
     other = 0
     for path in files:
         try:
-            p = read_one(path)
+            p = reader.read(path)
         except saves.SaveError as exc:
             skipped.append(exc.diagnostic)
             continue
@@ -269,7 +365,7 @@ def _collect(paths: Iterable[str | os.PathLike[str]], session: str | None) -> Co
         kept = by_id.get(p.id)
         if kept is None:
             by_id[p.id] = (p, path)
-        elif (p.updated, len(p.steps)) > (kept[0].updated, len(kept[0].steps)):
+        elif (p.updated, len(p.scenes)) > (kept[0].updated, len(kept[0].scenes)):
             losers.append(kept)
             by_id[p.id] = (p, path)
         else:
@@ -281,7 +377,7 @@ def _collect(paths: Iterable[str | os.PathLike[str]], session: str | None) -> Co
         else:
             why = f"an older copy of the playthrough in {winner}; the newer copy counts"
         skipped.append(Diagnostic(path, 1, 1, "G001", why))
-    kept_played = sorted((p for p, _ in by_id.values()), key=lambda p: (p.started, p.id))
+    kept_played = sorted((p for p, _ in by_id.values()), key=_in_order)
     paths = {pid: path for pid, (_, path) in by_id.items()}
     return Collected(tuple(kept_played), tuple(sorted(skipped)), paths, other)
 
@@ -377,14 +473,21 @@ class Debrief:
     routes: tuple[Route, ...]
     meters: tuple[MeterRow, ...]
     reflections: tuple[Answer, ...]
-    labels: Mapping[str, str]  # playthrough id -> "player 3", or the pseudonym with --names
-    played: tuple[Played, ...] = attrs.field(repr=False)
+    played: tuple[Played, ...] = attrs.field(repr=False)  # in the order they started
+    names: bool = False  # show the players' pseudonyms
     min_group: int = 1
     warnings: tuple[str, ...] = ()
 
     @property
     def unfinished(self) -> int:
         return self.playthroughs - self.finished
+
+    def players(self) -> Iterator[tuple[str, Played]]:
+        """Each playthrough with what to call its player: the pseudonym with
+        --names, else "player 1", "player 2", … in the order they started
+        (in English: the CSV is for tools, not for the room)."""
+        for i, p in enumerate(self.played, 1):
+            yield (p.player if self.names else f"player {i}"), p
 
 
 @attrs.frozen
@@ -399,42 +502,53 @@ class Report:
 ROUTES = 5  # the most common routes shown
 
 
-def scenarios(
-    folders: Sequence[Path], ids: Iterable[str] | None = None
-) -> tuple[dict[tuple[str, str], m.Scenario], list[Diagnostic]]:
-    """The scenarios in ``folders`` by (id, language); a broken file is reported, not fatal.
+class Library:
+    """The scenarios a group debrief can show, by id, from ``folders``, each
+    file read only when it is needed: loading every scenario takes longer
+    than reading a thousand saves, and a room plays one or two. Files are
+    found by their names, ``<id>.<language>.yaml``, and only when that finds
+    none is every other file read. A file that cannot be loaded is reported
+    in ``problems``, not fatal; of two files with the same id and language,
+    the first found counts."""
 
-    With ``ids``, files named ``<id>.<language>.yaml`` for those ids are read
-    first, and the rest only if an id is still missing: loading every scenario
-    takes longer than reading a thousand saves.
-    """
-    found: dict[tuple[str, str], m.Scenario] = {}
-    problems: list[Diagnostic] = []
-    files = scenario_files(folders)
-    if ids is not None:
-        wanted = set(ids)
-        named = [f for f in files if f.name.split(".", 1)[0] in wanted]
-        _load_into(named, found, problems)
-        if wanted <= {sid for sid, _ in found}:
-            return found, problems
-        files = [f for f in files if f not in named]
-    _load_into(files, found, problems)
-    return found, problems
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self._unread = scenario_files(folders)
+        self._by_id: dict[str, dict[str, m.Scenario]] = {}  # id -> language -> scenario
+        self._whole: set[str] = set()  # the ids whose every file has been read
+        self.problems: list[Diagnostic] = []
 
+    def __contains__(self, sid: object) -> bool:
+        return bool(self._by_id.get(sid)) or bool(self.languages(sid))
 
-def _load_into(files: list[Path], found: dict, problems: list[Diagnostic]) -> None:
-    for path in files:
-        try:
-            scenario = load(path)
-        except ScenarioError as exc:
-            problems.extend(exc.diagnostics)
-        else:
-            found.setdefault((scenario.id, scenario.language), scenario)
+    def one(self, sid: str, language: str) -> m.Scenario | None:
+        """Scenario ``sid`` in ``language``, or None."""
+        if language not in self._by_id.get(sid, {}):
+            self._read([f for f in self._unread if f.name.split(".")[:2] == [sid, language]])
+        return self._by_id.get(sid, {}).get(language) or self.languages(sid).get(language)
+
+    def languages(self, sid: str) -> Mapping[str, m.Scenario]:
+        """Every language of scenario ``sid``, by language; empty if there is none."""
+        if sid not in self._whole:
+            self._whole.add(sid)
+            self._read([f for f in self._unread if f.name.split(".", 1)[0] == sid])
+            if sid not in self._by_id:
+                self._read(list(self._unread))
+        return self._by_id.get(sid, {})
+
+    def _read(self, files: list[Path]) -> None:
+        for path in files:
+            self._unread.remove(path)
+            try:
+                scenario = load(path)
+            except ScenarioError as exc:
+                self.problems.extend(exc.diagnostics)
+            else:
+                self._by_id.setdefault(scenario.id, {}).setdefault(scenario.language, scenario)
 
 
 def debrief(
     collected: Collected,
-    library: Mapping[tuple[str, str], m.Scenario],
+    library: Library,
     *,
     language: str | None = None,
     names: bool = False,
@@ -455,39 +569,40 @@ def debrief(
 def _debrief_all(collected, library, language, names, min_group, session) -> Report:  # noqa: ANN001
     skipped = list(collected.skipped)
     groups: dict[tuple[str, str], list[Played]] = defaultdict(list)
-    known = {sid for sid, _ in library}
     for p in collected.played:
-        if p.scenario not in known:
-            skipped.append(Diagnostic(
-                collected.paths.get(p.id, f"{p.id}.json"), 1, 1, "G002",
-                f"no scenario '{p.scenario}' was found for this playthrough; name its folder with --scenarios DIR",
-            ))
-            continue
         groups[(p.scenario, p.version)].append(p)
+    for sid, version in [key for key in groups if key[0] not in library]:
+        skipped.extend(
+            Diagnostic(collected.paths.get(p.id, f"{p.id}.json"), 1, 1, "G002",
+                       f"no scenario '{sid}' was found for this playthrough; name its folder with --scenarios DIR")
+            for p in groups.pop((sid, version))
+        )
+    tallies = {key: _Tally(group) for key, group in sorted(groups.items())}
     if language is None:  # one language for the whole report: the one most of the room played in
-        played = Counter(p.language for g in groups.values() for p in g)
+        played = sum((t.languages for t in tallies.values()), Counter())
         language = min(played, key=lambda lang: (-played[lang], lang)) if played else None
     debriefs = []
-    for (sid, version), group in sorted(groups.items()):
-        others = sorted(v for s, v in groups if s == sid and v != version)
-        debriefs.append(_debrief(sid, version, group, library, language, names, max(1, min_group), others))
+    for (sid, version), tally in tallies.items():
+        others = sorted(v for s, v in tallies if s == sid and v != version)
+        debriefs.append(_debrief(sid, version, tally, library, language, names, max(1, min_group), others))
     # The words around the debriefs: those of the first (its file may lack the language asked for).
     words = debriefs[0].scenario.language if debriefs else language or "en"
     return Report(tuple(debriefs), tuple(sorted(skipped)), collected.other_sessions, session, words)
 
 
-def _pick(sid: str, version: str, languages: Counter, library: Mapping, language: str | None) -> tuple[m.Scenario, list[str]]:
+def _pick(sid: str, version: str, languages: Counter, library: Library, language: str | None) -> tuple[m.Scenario, list[str]]:
     """The scenario file whose words to show: the wanted language, at the
     group's version if there is one."""
-    files = [s for (i, _), s in library.items() if i == sid]
-    order = [language] if language else []
-    order += [lang for lang, _ in languages.most_common()] + list(m.LANGUAGES)
-    rank = {lang: i for i, lang in reversed(list(enumerate(order)))}
-    files.sort(key=lambda s: (s.version != version, rank.get(s.language, len(order)), s.language))
-    chosen = files[0]
+    order = list(dict.fromkeys([*([language] if language else []), *(lang for lang, _ in languages.most_common()), *m.LANGUAGES]))
+    # The first file in that order at the group's version; usually the first file there is.
+    chosen = next((s for lang in order if (s := library.one(sid, lang)) and s.version == version), None)
+    if chosen is None:
+        rank = {lang: i for i, lang in enumerate(order)}
+        files = library.languages(sid).values()
+        chosen = min(files, key=lambda s: (s.version != version, rank.get(s.language, len(order)), s.language))
     warnings = []
     if chosen.version != version:
-        warnings.append(tr(chosen.language, "group.warn_version", version=version, id=sid, found=chosen.version))
+        warnings.append(tr(chosen.language, "group.warn_version", version=version, id=chosen.id, found=chosen.version))
     return chosen, warnings
 
 
@@ -502,11 +617,6 @@ def _hide(counts: list[int], min_group: int) -> list[bool]:
     return hidden
 
 
-_pair = itemgetter(0, 1)
-_scene_of = itemgetter(0)
-_timed_out = itemgetter(3)
-
-
 def _quartiles(values: list[float]) -> tuple[float, float, float]:
     if len(values) == 1:
         return values[0], values[0], values[0]
@@ -514,41 +624,62 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
     return q2, q1, q3
 
 
-def _debrief(sid, version, group, library, language, names, min_group, others) -> Debrief:  # noqa: ANN001
-    replays = [p for p in group if p.replay_of is not None]
-    group = [p for p in group if p.replay_of is None]
-    languages = Counter(p.language for p in group)
-    scenario, warnings = _pick(sid, version, languages, library, language)
+_scenes_of, _choices_of, _ending_of = attrgetter("scenes"), attrgetter("choices"), attrgetter("ending")
+_columns_of = attrgetter("choices", "times", "timeouts")
+_language_of, _timers_of = attrgetter("language"), attrgetter("timers")
+
+
+class _Tally:
+    """What one group did, counted by whole columns at a time, in C: with
+    thousands of playthroughs, a Python loop over every step (or even every
+    playthrough) takes longer than reading the files."""
+
+    def __init__(self, group: list[Played]) -> None:
+        self.played = [p for p in group if p.replay_of is None]
+        self.replays = len(group) - len(self.played)  # replays of a decision, left out of every number
+        played = self.played
+        self.languages = Counter(map(_language_of, played))
+        self.timers = Counter(map(_timers_of, played))
+        done = [p for p in played if p.ending is not None]
+        self.endings = Counter(map(_ending_of, done))
+        self.routes = Counter(zip(map(_scenes_of, done), map(_choices_of, done), map(_ending_of, done)))
+        self.finals: dict[str, list[Mapping[str, int]]] = defaultdict(list)  # ending -> the meters at the end
+        for p in done:
+            if p.meters is not None:
+                self.finals[p.ending].append(p.meters)
+        self.shared = [(index, answer, p.player) for p in played if p.shared for index, answer in p.shared]
+        # Many players, few paths: everyone who went through the same scenes
+        # in the same order is one table, whose columns (transposed in C) are
+        # the choices, times and timeouts at each of those scenes.
+        paths: dict[tuple[str, ...], list[Played]] = defaultdict(list)
+        for p in played:
+            paths[p.scenes].append(p)
+        self.paths = {path: len(ps) for path, ps in paths.items()}  # path -> playthroughs
+        self.taken: dict[str, Counter[str]] = defaultdict(Counter)  # scene -> choice -> times taken
+        self.times: dict[str, list[int]] = defaultdict(list)  # scene -> ms, every time it was taken
+        self.timeouts: Counter[str] = Counter()
+        self.reached: Counter[str] = Counter()  # scene -> playthroughs that took it at least once
+        for path, ps in paths.items():
+            for scene in set(path):
+                self.reached[scene] += len(ps)
+            choices, times, timeouts = zip(*map(_columns_of, ps))
+            for scene, picked, ms, late in zip(path, zip(*choices), zip(*times), zip(*timeouts)):
+                self.taken[scene].update(picked)
+                self.times[scene] += ms
+                self.timeouts[scene] += late.count(True)
+
+
+def _debrief(sid, version, tally, library, language, names, min_group, others) -> Debrief:  # noqa: ANN001
+    scenario, warnings = _pick(sid, version, tally.languages, library, language)
     lang = scenario.language
     if others:
         key = "group.warn_version_one" if len(others) == 1 else "group.warn_version_many"
         warnings.append(tr(lang, key, id=sid, versions=", ".join(others)))
-    total = len(group)
-
-    # Whole columns at a time: with thousands of playthroughs, a Python loop
-    # over every step would take longer than reading the files.
-    all_steps = list(chain.from_iterable(p.steps for p in group))
-    pairs = Counter(map(_pair, all_steps))
-    taken: dict[str, dict[str, int]] = defaultdict(dict)
-    for (scene, choice), n in pairs.items():
-        taken[scene][choice] = n
-    timeouts = Counter(map(_scene_of, filter(_timed_out, all_steps)))
-    times: dict[str, list[int]] = defaultdict(list)
-    for scene, _, ms, _ in all_steps:  # a plain loop: sorting all steps by scene takes five times longer
-        times[scene].append(ms)
-    for values in times.values():
-        values.sort()
-    reached = Counter(chain.from_iterable({*map(_scene_of, p.steps)} for p in group))
-    done = [p for p in group if p.ending is not None]
-    endings = Counter(p.ending for p in done)
-    routes = Counter((tuple(map(_pair, p.steps)), p.ending) for p in done)
-    finals: dict[str, list[Mapping[str, int]]] = defaultdict(list)
-    for p in done:
-        if p.meters is not None:
-            finals[p.ending].append(p.meters)
+    total = len(tally.played)
+    taken, reached, endings = tally.taken, tally.reached, tally.endings
     gone = reached.keys() - scenario.scenes.keys()
     if gone:
-        unknown = sum(1 for p in group if any(step[0] in gone for step in p.steps))
+        unknown = sum(n for path, n in tally.paths.items() if not gone.isdisjoint(path))
         warnings.append(tr(lang, "group.warn_gone_one" if unknown == 1 else "group.warn_gone_many", n=unknown))
 
     decisions = []
@@ -569,7 +700,7 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
         )
         median = q1 = q3 = None
         if not hidden_all:
-            median, q1, q3 = (v / 1000 for v in _quartiles(times[scene.id]))
+            median, q1, q3 = (v / 1000 for v in _quartiles(tally.times[scene.id]))
         concepts = []
         for c in scene.choices:
             for cid in c.concepts:
@@ -579,7 +710,7 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
         speaker = scenario.characters.get(scene.speaker)
         decisions.append(Decision(
             len(decisions) + 1, scene, speaker.name if speaker else scene.speaker, options, reached[scene.id], n,
-            median, q1, q3, 0 if hidden_all else timeouts[scene.id], tuple(concepts), hidden_all,
+            median, q1, q3, 0 if hidden_all else tally.timeouts[scene.id], tuple(concepts), hidden_all,
         ))
 
     listed_endings = list(scenario.endings.values())
@@ -594,30 +725,31 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
         return found or m.Choice(choice_id, choice_id, "")
 
     route_list = tuple(
-        Route(tuple(choice_of(s, c) for s, c in steps if s in scenario.scenes and scenario.scenes[s].is_decision),
+        Route(tuple(choice_of(s, c) for s, c in zip(path, picked) if s in scenario.scenes and scenario.scenes[s].is_decision),
               scenario.endings.get(ending), count)
-        for (steps, ending), count in routes.most_common(ROUTES)
+        for (path, picked, ending), count in tally.routes.most_common(ROUTES)
         if count >= max(2, min_group)  # a route one player took is not a pattern, and would point at them
     )
 
     meter_rows = []
+    meters = list(scenario.meters.values())
+    # A save of a version without a meter has it at its start; the key "" is
+    # one more, so that itemgetter gives a tuple for one meter (or none) too.
+    starts = {**{meter.id: meter.start for meter in meters}, "": 0}
+    values_of = itemgetter(*starts)
     for e in listed_endings:
-        values = finals.get(e.id, [])
-        if not values or len(values) < min_group:
+        finals = tally.finals.get(e.id, [])
+        if not finals or len(finals) < min_group:
             continue
-        averages = tuple(
-            (meter, sum(v.get(meter.id, meter.start) for v in values) / len(values)) for meter in scenario.meters.values()
-        )
-        meter_rows.append(MeterRow(e, len(values), averages))
+        columns = zip(*map(values_of, map(starts.__or__, finals)))  # a meter at a time, in C
+        averages = tuple((meter, sum(column) / len(finals)) for meter, column in zip(meters, columns))
+        meter_rows.append(MeterRow(e, len(finals), averages))
 
-    # For the CSV, which stays English for the tools that read it, and --names.
-    labels = {p.id: (p.player if names else f"player {i}") for i, p in enumerate(group, 1)}
     questions = scenario.debrief.reflection
     answers: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for p in group:
-        for index, answer in p.shared:
-            if answer.strip():
-                answers[index].append((labels[p.id] if names else "", answer))
+    for index, answer, player in tally.shared:
+        if answer.strip():
+            answers[index].append((player if names else "", answer))
     reflections = tuple(
         # Sorted by the answer, not by who finished first: the order must not point at a person.
         Answer(questions[i] if i < len(questions) else tr(lang, "group.question", n=i + 1),
@@ -628,18 +760,18 @@ def _debrief(sid, version, group, library, language, names, min_group, others) -
     return Debrief(
         scenario=scenario,
         version=version,
-        languages=tuple(sorted(languages.items())),
+        languages=tuple(sorted(tally.languages.items())),
         playthroughs=total,
-        finished=sum(p.ending is not None for p in group),
-        replays=len(replays),
-        timers=tuple(sorted(Counter(p.timers for p in group).items())),
+        finished=sum(endings.values()),
+        replays=tally.replays,
+        timers=tuple(sorted(tally.timers.items())),
         endings=ending_counts,
         decisions=tuple(decisions),
         routes=route_list,
         meters=tuple(meter_rows),
         reflections=reflections,
-        labels=labels,
-        played=tuple(group),
+        names=names,
+        played=tuple(tally.played),
         min_group=min_group,
         warnings=tuple(warnings),
     )

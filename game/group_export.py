@@ -115,7 +115,8 @@ def footer_lines(report: Report) -> list[str]:
     if not report.debriefs:
         out.append(tr(lang, "group.none"))
     if report.other_sessions:
-        out.append(tr(lang, "group.other_sessions", n=report.other_sessions))
+        out.append(tr(lang, "group.other_sessions_one" if report.other_sessions == 1 else "group.other_sessions",
+                      n=report.other_sessions))
     return out
 
 
@@ -392,7 +393,7 @@ def to_csv(report: Report) -> str:
             (dec.scene.id, c.id) for dec in d.decisions for o in dec.options if o.count.count is None for c in o.choices
         }
         hidden_endings = {e.id for e, c in d.endings if c.count is None}
-        for p in d.played:
+        for who, p in d.players():
             ending = d.scenario.endings.get(p.ending) if p.ending else None
             if p.ending in hidden_endings:
                 ending_cells = ("(hidden)", "")
@@ -409,7 +410,7 @@ def to_csv(report: Report) -> str:
                     choice_cells = ("(hidden)", "")
                 else:
                     choice_cells = (choice_id, _one_line(choice.text) if choice else "")
-                row = (p.session or "", d.labels[p.id], p.language, p.version, number, scene_id, *choice_cells,
+                row = (p.session or "", who, p.language, p.version, number, scene_id, *choice_cells,
                        f"{ms / 1000:.1f}", "yes" if timed_out else "no", *ending_cells)
                 writer.writerow([_cell(v) for v in row])
     return buf.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 import os
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -17,7 +18,7 @@ from conftest import FIXTURES
 from game import group, saves
 from game.cli import main
 from game.group import collect, debrief
-from game.group_export import to_csv, to_markdown
+from game.group_export import to_csv, to_markdown, to_text
 from game.loader import load
 from game.run import Run
 
@@ -61,15 +62,15 @@ def put(folder: Path, p: saves.Playthrough) -> Path:
 
 @pytest.fixture
 def lib(tmp_path):
-    found, problems = group.scenarios([write_scenarios(tmp_path / "scenarios", nl=True, timer=True)])
-    assert not problems
+    found = group.Library([write_scenarios(tmp_path / "scenarios", nl=True, timer=True)])
+    assert set(found.languages("base")) == {"en", "nl"} and not found.problems
     return found
 
 
 @pytest.fixture
 def room(tmp_path, lib):
     """Ten playthroughs with known choices: 6 ask-go, 3 tell-stop, 1 ask and then stopped playing."""
-    en = lib[("base", "en")]
+    en = lib.languages("base")["en"]
     folder = tmp_path / "room"
     for n in range(6):
         put(folder, play(en, n, ["ask", "go"], ms=1000 * (n + 1), player=f"Ann{n}",
@@ -81,7 +82,7 @@ def room(tmp_path, lib):
 
 
 def test_counts_of_a_room_with_known_choices(room, lib):
-    report = debrief(collect([room]), lib)
+    report = debrief(collect([room], library=lib), lib)
     assert report.skipped == ()
     (d,) = report.debriefs
     assert (d.playthroughs, d.finished, d.unfinished) == (10, 9, 1)
@@ -100,27 +101,27 @@ def test_counts_of_a_room_with_known_choices(room, lib):
 
 
 def test_only_shared_reflections_and_no_names_unless_asked(room, lib):
-    d = debrief(collect([room]), lib).debriefs[0]
+    d = debrief(collect([room], library=lib), lib).debriefs[0]
     (answers,) = d.reflections
     assert answers.question == "Question 1"  # base has no reflection questions
     assert answers.answers == (("", "answer 0"), ("", "answer 2"), ("", "answer 4"))
-    assert sorted(d.labels.values()) == sorted(f"player {i}" for i in range(1, 11))
-    named = debrief(collect([room]), lib, names=True).debriefs[0]
+    assert sorted(who for who, _ in d.players()) == sorted(f"player {i}" for i in range(1, 11))
+    named = debrief(collect([room], library=lib), lib, names=True).debriefs[0]
     assert [who for who, _ in named.reflections[0].answers] == ["Ann0", "Ann2", "Ann4"]
 
 
 def test_dutch_and_english_playthroughs_are_debriefed_together(tmp_path, lib):
     folder = tmp_path / "mixed"
     for n in range(3):
-        put(folder, play(lib[("base", "en")], n, ["ask", "go"]))
+        put(folder, play(lib.languages("base")["en"], n, ["ask", "go"]))
     for n in range(3, 5):
-        put(folder, play(lib[("base", "nl")], n, ["ask", "stop"]))
-    report = debrief(collect([folder]), lib)
+        put(folder, play(lib.languages("base")["nl"], n, ["ask", "stop"]))
+    report = debrief(collect([folder], library=lib), lib)
     (d,) = report.debriefs
     assert d.languages == (("en", 3), ("nl", 2))
     assert d.decisions[0].options[0].count.count == 5
     assert d.scenario.language == "en"  # the language most of the group played in
-    dutch = debrief(collect([folder]), lib, language="nl")
+    dutch = debrief(collect([folder], library=lib), lib, language="nl")
     assert dutch.debriefs[0].decisions[0].options[0].choice.text == "Vraag." and dutch.language == "nl"
     assert "Groepsnabespreking" in to_markdown(dutch)
     # The CSV is data: English columns and values, players "player N", in a Dutch report too.
@@ -129,14 +130,14 @@ def test_dutch_and_english_playthroughs_are_debriefed_together(tmp_path, lib):
 
 def test_one_report_speaks_one_language_across_version_groups(tmp_path):
     v1 = write_scenarios(tmp_path / "v1", version="1", nl=True)
-    lib1, _ = group.scenarios([v1])
-    lib, _ = group.scenarios([write_scenarios(tmp_path / "v2", version="2", nl=True), v1])
+    lib1 = group.Library([v1])
+    lib = group.Library([write_scenarios(tmp_path / "v2", version="2", nl=True), v1])
     folder = tmp_path / "room"
     for n in range(3):  # version 1 mostly in English, version 2 in Dutch; the room mostly Dutch
-        put(folder, play(lib1[("base", "en" if n else "nl")], n, ["ask", "go"]))
+        put(folder, play(lib1.languages("base")["en" if n else "nl"], n, ["ask", "go"]))
     for n in range(3, 7):
-        put(folder, play(lib[("base", "nl")], n, ["ask", "go"]))
-    report = debrief(collect([folder]), lib)
+        put(folder, play(lib.languages("base")["nl"], n, ["ask", "go"]))
+    report = debrief(collect([folder], library=lib), lib)
     assert [d.scenario.language for d in report.debriefs] == ["nl", "nl"] and report.language == "nl"
 
 
@@ -163,16 +164,16 @@ def test_choices_with_the_same_text_are_one_option(tmp_path):
 """)
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "base.en.yaml").write_text(text, encoding="utf-8")
-    lib, problems = group.scenarios([tmp_path / "lib"])
-    assert problems == []
-    en = lib[("base", "en")]
+    lib = group.Library([tmp_path / "lib"])
+    en = lib.languages("base")["en"]
+    assert lib.problems == []
     folder = tmp_path / "room"
     for n in range(5):
         put(folder, play(en, n, ["ask", "go"]))
     for n in range(5, 8):
         put(folder, play(en, n, ["tell", "go_cold"]))
     put(folder, play(en, 8, ["tell", "stop"]))
-    report = debrief(collect([folder]), lib)
+    report = debrief(collect([folder], library=lib), lib)
     two = report.debriefs[0].decisions[1]
     assert [(o.choice.text, [c.id for c in o.choices], o.count.count) for o in two.options] == [
         ("Go on.", ["go", "go_cold"], 8), ("Stop.", ["stop"], 1),
@@ -192,8 +193,8 @@ def test_versions_are_debriefed_apart_with_a_warning(tmp_path):
         put(folder, play(v1, n, ["ask", "go"]))
     for n in range(3, 5):
         put(folder, play(v2, n, ["tell", "go"]))
-    lib, _ = group.scenarios([tmp_path / "v2"])
-    report = debrief(collect([folder]), lib)
+    lib = group.Library([tmp_path / "v2"])
+    report = debrief(collect([folder], library=lib), lib)
     old, new = report.debriefs
     assert (old.version, old.playthroughs, new.version, new.playthroughs) == ("1", 3, "2", 2)
     assert any("version 1" in w and "version 2" in w for w in old.warnings)  # the words come from another version
@@ -201,8 +202,9 @@ def test_versions_are_debriefed_apart_with_a_warning(tmp_path):
     assert {o.choice.id: o.count.count for o in old.decisions[0].options} == {"ask": 3, "tell": 0}
 
 
-def test_a_damaged_folder_counts_every_good_playthrough_once_and_names_every_other_file(tmp_path, lib):
-    en = lib[("base", "en")]
+@pytest.mark.parametrize("given", [False, True], ids=["without the library", "with the library"])
+def test_a_damaged_folder_counts_every_good_playthrough_once_and_names_every_other_file(tmp_path, lib, given):
+    en = lib.languages("base")["en"]
     folder = tmp_path / "collected"
     a = put(folder, play(en, 1, ["ask", "go"]))
     b = put(folder, play(en, 2, ["tell"]))
@@ -232,9 +234,9 @@ def test_a_damaged_folder_counts_every_good_playthrough_once_and_names_every_oth
     (folder / ".tmp-123").write_text("{")
     os.mkfifo(folder / "pipe.json")  # opening it to read would wait for a writer forever
 
-    c = collect([folder, a])  # a folder and a file inside it: still once
+    c = collect([folder, a], library=lib if given else None)  # a folder and a file inside it: still once
     assert sorted(p.id for p in c.played) == [pid(1), pid(2)]
-    assert next(p for p in c.played if p.id == pid(2)).steps[0][1] == "tell"  # the newer copy counts
+    assert next(p for p in c.played if p.id == pid(2)).choices[0] == "tell"  # the newer copy counts
     by_file = {Path(d.path).name if "laptop2" not in d.path else "laptop2/" + Path(d.path).name: d for d in c.skipped}
     assert set(by_file) == {*bad, f"laptop2/{a.name}", f"laptop2/{b.name}", "pipe.json"}
     assert by_file["pipe.json"].code == "S006" and "not a regular file" in by_file["pipe.json"].message
@@ -250,34 +252,34 @@ def test_a_damaged_folder_counts_every_good_playthrough_once_and_names_every_oth
 
 
 def test_session_filter_and_unknown_scenarios(tmp_path, lib):
-    en = lib[("base", "en")]
+    en = lib.languages("base")["en"]
     folder = tmp_path / "s"
     put(folder, play(en, 1, ["ask", "go"], session="MON"))
     put(folder, play(en, 2, ["ask", "go"], session="TUE"))
     stranger = attrs.evolve(play(en, 3, ["ask", "go"], session="MON"), scenario=saves.ScenarioRef("nowhere", "en", "1", ""))
     put(folder, stranger)
-    report = debrief(collect([folder], session="MON"), lib)
-    assert report.other_sessions == 1
+    report = debrief(collect([folder], session="MON", library=lib), lib)
+    assert report.other_sessions == 1 and "1 playthrough of another session was left out." in to_text(report)
     assert report.debriefs[0].playthroughs == 1
     (skip,) = report.skipped
     assert skip.code == "G002" and skip.path.endswith(f"{pid(3)}.json") and "nowhere" in skip.message
 
 
 def test_replays_are_left_out_of_the_numbers(tmp_path, lib):
-    en = lib[("base", "en")]
+    en = lib.languages("base")["en"]
     folder = tmp_path / "r"
     first = play(en, 1, ["ask", "go"])
     put(folder, first)
     again = attrs.evolve(saves.Playthrough.replay_from(first, 0, now=T0), id=pid(2))
     run, _ = saves.resume(again, en)
     put(folder, again.record(run.choose("tell").choose("stop"), now=T0))
-    d = debrief(collect([folder]), lib).debriefs[0]
+    d = debrief(collect([folder], library=lib), lib).debriefs[0]
     assert (d.playthroughs, d.replays) == (1, 1)
     assert {e.id: c.count for e, c in d.endings} == {"good": 1, "bad": 0}
 
 
 def test_min_group_hides_small_counts_and_one_more_so_none_can_be_worked_out(room, lib):
-    d = debrief(collect([room]), lib, min_group=4).debriefs[0]
+    d = debrief(collect([room], library=lib), lib, min_group=4).debriefs[0]
     one, two = d.decisions
     # 7 ask, 3 tell: tell is below 4, and with only one hidden the total would give it away.
     assert [o.count.count for o in one.options] == [None, None]
@@ -285,8 +287,46 @@ def test_min_group_hides_small_counts_and_one_more_so_none_can_be_worked_out(roo
     assert {e.id: c.count for e, c in d.endings} == {"good": None, "bad": None}
     assert [r.count for r in d.routes] == [6]
     assert [row.ending.id for row in d.meters] == ["good"]
-    d = debrief(collect([room]), lib, min_group=11).debriefs[0]
+    d = debrief(collect([room], library=lib), lib, min_group=11).debriefs[0]
     assert all(dec.hidden and dec.median_s is None for dec in d.decisions)
+
+
+def test_a_save_without_a_meter_counts_it_at_its_start(tmp_path, lib):
+    en = lib.languages("base")["en"]
+    folder = tmp_path / "m"
+    for n in range(2):
+        put(folder, play(en, n, ["ask", "go"]))  # trust 5 + 1 = 6
+    bare = json.loads((folder / f"{pid(1)}.json").read_text())
+    for step in bare["steps"]:
+        step["meters"] = {}  # as a version without the meter saved it
+    (folder / f"{pid(1)}.json").write_text(json.dumps(bare))
+    (row,) = debrief(collect([folder], library=lib), lib).debriefs[0].meters
+    assert [(mt.id, v) for mt, v in row.averages] == [("trust", (6 + 5) / 2)]
+
+
+def test_the_library_reads_only_the_files_a_debrief_needs(tmp_path, room):
+    folder = tmp_path / "scenarios"
+    (folder / "broken.en.yaml").write_text("koers: 1\nid: [\n")
+    lib = group.Library([folder])
+    report = debrief(collect([room], library=lib), lib)
+    assert report.debriefs[0].playthroughs == 10 and lib.problems == []  # only base.en.yaml was read
+    assert "nowhere" not in lib and [d.code for d in lib.problems] != []  # looking further reads everything
+
+
+def test_a_folder_that_cannot_be_listed_is_named(tmp_path, room, lib, monkeypatch):
+    (room / "locked").mkdir()
+    scandir = os.scandir
+
+    def refuse(path="."):
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    c = collect([room], library=lib)
+    assert len(c.played) == 10
+    assert [(d.path, d.code, d.message) for d in c.skipped] == [
+        (str(room / "locked"), "S006", "cannot read the folder: Permission denied")]
 
 
 # The quick reader never accepts what load_save refuses ------------------------
@@ -326,43 +366,76 @@ def _variants(good: str) -> list[str]:
     return out
 
 
-def test_the_quick_reader_agrees_with_load_save(tmp_path, lib):
-    en = lib[("base", "en")]
+def _readers(lib, good: bytes) -> list[group._Reader]:
+    """A reader of any save, and one that has made a decoder for the scenario of ``good``."""
+    made = group._Reader(lib)
+    assert made.fast(good) is not None and len(made.decoders) == 1
+    assert made.fast(good) is not None and made._parse(good)[1] is made.decoders[0]  # that decoder reads it now
+    return [group._Reader(), made]
+
+
+@pytest.mark.parametrize("which", ["any save", "made for the scenario"])
+def test_the_quick_reader_agrees_with_load_save(tmp_path, lib, which):
+    en = lib.languages("base")["en"]
     p = play(en, 1, ["ask", "go"], shared={0: ("Ja", True)})
     good = put(tmp_path, p).read_text(encoding="utf-8")
+    reader = _readers(lib, good.encode("utf-8"))[which != "any save"]
+    # Ids and meters that the scenario does not have: a save of another version, which load_save reads.
+    unknown = [('"scene": "two"', '"scene": "three"'), ('"choice": "go"', '"choice": "run"'), ('"asked"', '"left"'),
+               ('"ending": "good"', '"ending": "fine"'), ('"trust": 7', '"trust": 7, "calm": 1'), ('"trust": 7', '"calm": 7')]
     accepted = 0
-    for text in _variants(good):
+    for text in _variants(good) + [good.replace(a, b, 1) for a, b in unknown]:
         for data in (text.encode("utf-8"), text.encode("utf-16")):
             try:
                 slow = group.played(saves.loads_save(data))
             except saves.SaveError:
                 slow = None
-            fast = group._fast(data)
+            fast = reader.fast(data)
             assert fast is None or fast == slow, text
             accepted += fast is not None
     # Bytes that are not UTF-8, or a mark before the JSON: msgspec refuses what load_save would.
     for data in (good.encode("utf-8").replace(b"Ann", b"A\xffn"), good.encode("utf-8").replace(b"Ann", b"A\xed\xa0\x80n"),
                  good.encode("utf-8").replace(b"Ann", b"A\xc1\x81n"), b"\xef\xbb\xbf" + good.encode("utf-8")):
-        fast = group._fast(data)
+        fast = reader.fast(data)
         try:
             assert fast is None or fast == group.played(saves.loads_save(data))
         except saves.SaveError:
             pytest.fail(f"the quick reader accepted what load_save refuses: {data[:40]!r}")
-    assert accepted >= 8  # most ordinary variants take the quick way
+    assert accepted >= 14  # most ordinary variants, and every unknown id, take the quick way
+
+
+def test_playthroughs_read_together_share_their_ids(tmp_path, lib):
+    en = lib.languages("base")["en"]
+    texts = [put(tmp_path / str(n), play(en, n, ["ask", "go"])).read_bytes() for n in range(3)]
+    for reader in (group._Reader(), group._Reader(lib)):
+        first, second, third = (reader.fast(t) for t in texts)  # the scenario's decoder reads the second and third
+        assert first == group.played(saves.loads_save(texts[0])) and third == group.played(saves.loads_save(texts[2]))
+        assert second.scenes is third.scenes and all(map(operator.is_, second.choices, third.choices))
+        assert third.meters == {"trust": 6} and type(third.meters) is dict
+
+
+def test_a_digest_is_checked_even_when_another_save_holds_the_same_text(tmp_path, lib):
+    en = lib.languages("base")["en"]
+    good = put(tmp_path, play(en, 1, ["ask", "go"], session="zz")).read_text(encoding="utf-8")
+    reader = group._Reader(lib)
+    assert reader.fast(good.encode("utf-8")) is not None  # the reader now has one copy of "zz"
+    digest = en.digest
+    assert reader.fast(good.replace(digest, "zz").encode("utf-8")) is None
 
 
 def test_the_quick_reader_keeps_the_limit_on_values(tmp_path, lib):
-    good = put(tmp_path, play(lib[("base", "en")], 1, ["ask", "go"])).read_text(encoding="utf-8")
+    good = put(tmp_path, play(lib.languages("base")["en"], 1, ["ask", "go"])).read_text(encoding="utf-8")
     # The good save holds 36 values (18 at the top, 9 in each step); flags fill it up to the limit, and one past it.
-    for extra, accepted in ((saves.MAX_VALUES - 36, True), (saves.MAX_VALUES - 35, False)):
-        data = good.replace('"flags": [', '"flags": [' + '"f", ' * extra, 1).encode("utf-8")
-        fast = group._fast(data)
-        assert (fast is not None) is accepted
-        if accepted:
-            assert fast == group.played(saves.loads_save(data))
-        else:
-            with pytest.raises(saves.SaveError, match="S002"):
-                saves.loads_save(data)
+    for reader in _readers(lib, good.encode("utf-8")):
+        for extra, accepted in ((saves.MAX_VALUES - 36, True), (saves.MAX_VALUES - 35, False)):
+            data = good.replace('"flags": [', '"flags": [' + '"asked", ' * extra, 1).encode("utf-8")
+            fast = reader.fast(data)
+            assert (fast is not None) is accepted
+            if accepted:
+                assert fast == group.played(saves.loads_save(data))
+            else:
+                with pytest.raises(saves.SaveError, match="S002"):
+                    saves.loads_save(data)
 
 
 # The command ------------------------------------------------------------------
@@ -383,6 +456,10 @@ def test_cli_exports_by_extension_and_refuses_an_unknown_one(room, tmp_path, cap
     for name, start in (("r.md", "# Group debrief"), ("r.html", "<!DOCTYPE html>"), ("r.csv", "\ufeffsession,player")):
         assert main(["debrief", str(room), *scen, "--export", str(tmp_path / name)]) == 0
         assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)
+    assert capsys.readouterr().out.endswith(f"Wrote {tmp_path / 'r.csv'}: 10 playthroughs, 0 files not counted.\n")
+    (room / "broken.json").write_text("{")
+    assert main(["debrief", str(room), *scen, "--export", str(tmp_path / "r.md")]) == 1
+    assert capsys.readouterr().out == f"Wrote {tmp_path / 'r.md'}: 10 playthroughs, 1 file not counted.\n"
     assert main(["debrief", str(room), *scen, "--export", str(tmp_path / "r.pdf")]) == 2
     assert "end it in .md, .html or .csv" in capsys.readouterr().err
     assert main(["debrief", str(tmp_path / "nothing-here")]) == 2

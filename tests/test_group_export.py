@@ -26,11 +26,11 @@ HOSTILE = "<script>alert(1)</script> [click](javascript:alert(1)) ![x](http://x/
 
 @pytest.fixture
 def lib(tmp_path):
-    return group.scenarios([write_scenarios(tmp_path / "scenarios", nl=True, timer=True)])[0]
+    return group.Library([write_scenarios(tmp_path / "scenarios", nl=True, timer=True)])
 
 
 def room(folder: Path, lib, player: str = "Ann", session: str = "S1", answer: str = "I asked first.") -> Path:
-    en, nl = lib[("base", "en")], lib[("base", "nl")]
+    en, nl = lib.languages("base")["en"], lib.languages("base")["nl"]
     for n in range(4):
         put(folder, play(en, n, ["ask", "go"], ms=2000 + 500 * n, player=f"{player}{n}", session=session,
                          shared={0: (f"{answer} ({n})", n < 2)}))
@@ -49,17 +49,17 @@ def check_golden(name: str, text: str) -> None:
 
 
 def test_markdown_export_matches_the_golden_file(tmp_path, lib):
-    report = debrief(collect([room(tmp_path / "room", lib)]), lib, session="S1")
+    report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib, session="S1")
     check_golden("group.md", to_markdown(report))
 
 
 def test_csv_export_matches_the_golden_file(tmp_path, lib):
-    report = debrief(collect([room(tmp_path / "room", lib)]), lib)
+    report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib)
     check_golden("group.csv", to_csv(report))
 
 
 def test_csv_has_one_row_per_decision_per_playthrough(tmp_path, lib):
-    report = debrief(collect([room(tmp_path / "room", lib)]), lib)
+    report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib)
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
     assert len(rows) == 4 * 2 + 2 * 2 + 1
     assert {r["player"] for r in rows} == {f"player {i}" for i in range(1, 8)}
@@ -75,7 +75,7 @@ def test_a_csv_cell_never_starts_a_formula(lead):
 
 def test_hostile_names_and_sessions_are_neutralised_in_the_csv(tmp_path, lib):
     folder = room(tmp_path / "room", lib, player="=cmd|' /C calc'!A", session="@SUM(A1:A9)")
-    report = debrief(collect([folder]), lib, names=True)
+    report = debrief(collect([folder], library=lib), lib, names=True)
     rows = list(csv.reader(io.StringIO(to_csv(report))))[1:]
     for row in rows:
         for cell in row:
@@ -84,7 +84,7 @@ def test_hostile_names_and_sessions_are_neutralised_in_the_csv(tmp_path, lib):
 
 
 def test_min_group_hides_choices_in_the_csv_too(tmp_path, lib):
-    report = debrief(collect([room(tmp_path / "room", lib)]), lib, min_group=3)
+    report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib, min_group=3)
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
     # 4 asked and 3 told: both shown. 4 went on and 2 stopped: 2 is too few, and 4 would give it away.
     first = {r["choice"] for r in rows if r["decision"] == "1"}
@@ -94,7 +94,7 @@ def test_min_group_hides_choices_in_the_csv_too(tmp_path, lib):
 
 def test_hostile_text_is_escaped_in_html_markdown_and_text(tmp_path, lib):
     folder = room(tmp_path / "room", lib, player=HOSTILE, session=HOSTILE, answer=HOSTILE)
-    report = debrief(collect([folder]), lib, names=True, session=HOSTILE)
+    report = debrief(collect([folder], library=lib), lib, names=True, session=HOSTILE)
     page = to_html(report)
     assert "<script" not in page and "\x1b" not in page and "\x07" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

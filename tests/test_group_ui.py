@@ -24,14 +24,14 @@ MARKUP = "[bold red]not markup[/] $x \x1b[2J"
 
 @pytest.fixture
 def report(tmp_path):
-    lib, _ = group.scenarios([write_scenarios(tmp_path / "scenarios", timer=True)])
-    en = lib[("base", "en")]
+    lib = group.Library([write_scenarios(tmp_path / "scenarios", timer=True)])
+    en = lib.languages("base")["en"]
     folder = tmp_path / "room"
     for n in range(5):
         put(folder, play(en, n, ["ask", "go"], ms=1000 * (n + 1), shared={0: (f"{MARKUP} {n}", n == 0)}))
     for n in range(5, 8):
         put(folder, play(en, n, ["tell", "stop"], ms=4000, timed_out=n == 5))
-    return debrief(collect([folder]), lib)
+    return debrief(collect([folder], library=lib), lib)
 
 
 def text_of(screen) -> str:  # noqa: ANN001
@@ -92,11 +92,11 @@ async def test_every_view_opens_from_every_other_with_its_letter(report):
 
 
 async def test_a_dutch_debrief_speaks_dutch(tmp_path):
-    lib, _ = group.scenarios([write_scenarios(tmp_path / "scenarios", nl=True)])
+    lib = group.Library([write_scenarios(tmp_path / "scenarios", nl=True)])
     folder = tmp_path / "room"
     for n in range(3):
-        put(folder, play(lib[("base", "nl")], n, ["ask", "go"]))
-    app = make_group_app(debrief(collect([folder]), lib))
+        put(folder, play(lib.languages("base")["nl"], n, ["ask", "go"]))
+    app = make_group_app(debrief(collect([folder], library=lib), lib))
     async with app.run_test(size=SIZE) as pilot:
         shown = text_of(app.screen)
         assert "Groepsnabespreking" in shown and "Speelrondes: 3 (3 afgerond, 0 niet afgerond)" in shown
@@ -114,11 +114,11 @@ def test_a_bar_stays_its_width_whatever_the_count():
 
 async def test_v_moves_to_the_next_version_group(tmp_path):
     v1 = load(write_scenarios(tmp_path / "v1", version="1") / "base.en.yaml")
-    lib, _ = group.scenarios([write_scenarios(tmp_path / "v2", version="2")])
+    lib = group.Library([write_scenarios(tmp_path / "v2", version="2")])
     folder = tmp_path / "room"
     put(folder, play(v1, 1, ["ask", "go"]))
-    put(folder, play(lib[("base", "en")], 2, ["tell", "go"]))
-    app = make_group_app(debrief(collect([folder]), lib))
+    put(folder, play(lib.languages("base")["en"], 2, ["tell", "go"]))
+    app = make_group_app(debrief(collect([folder], library=lib), lib))
     async with app.run_test(size=SIZE) as pilot:
         assert "version 1" in text_of(app.screen) and "v next version" in text_of(app.screen)
         await pilot.press("m", "v")
@@ -145,3 +145,14 @@ def test_overview_snapshot(snap_compare, report):
 
 def test_decision_snapshot(snap_compare, report):
     assert snap_compare(make_group_app(report), press=["enter"], terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("broken, words", [(1, "1 file not counted"), (2, "2 files not counted")])
+async def test_the_overview_says_how_many_files_did_not_count(tmp_path, report, broken, words):
+    folder = tmp_path / "room"
+    for n in range(broken):
+        (folder / f"broken-{n}.json").write_text("{")
+    lib = group.Library([tmp_path / "scenarios"])
+    app = make_group_app(debrief(collect([folder], library=lib), lib))
+    async with app.run_test(size=SIZE):
+        assert f"{words} (listed when the command ends)" in text_of(app.screen)

@@ -151,7 +151,8 @@ class OverviewScreen(GroupScreen):
                 for e, c in d.endings
             ))
             if report.skipped:
-                yield Static(plain(self.t("group.skipped_later", n=len(report.skipped)), "dim"), classes="section")
+                key = "group.skipped_later_one" if len(report.skipped) == 1 else "group.skipped_later"
+                yield Static(plain(self.t(key, n=len(report.skipped)), "dim"), classes="section")
         yield self.keys("group.nav_overview")
 
 
