@@ -189,7 +189,7 @@ async def test_quit_and_resume_exactly(folders):
     app = app_for(folders)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "1 decisions" in screen_text(app)
+        assert ", 1 decision" in screen_text(app) and "1 decisions" not in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
         play = app.screen

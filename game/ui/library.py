@@ -72,7 +72,8 @@ class LibraryScreen(Screen[None]):
             for i, (_path, p) in enumerate(unfinished):
                 scenario = by_key[p.scenario.key]
                 when = p.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-                label = app.tr("library.resume_item", title=clean(scenario.title), when=when, steps=len(p.steps))
+                key = "library.resume_item_one" if len(p.steps) == 1 else "library.resume_item"
+                label = app.tr(key, title=clean(scenario.title), when=when, steps=len(p.steps))
                 who = f"  ({clean(p.player)})" if p.player != app.prefs.player else ""
                 options.append(Option(plain(f"▶ {label}{who}\n"), id=f"r{i}"))
                 self.resumable[f"r{i}"] = (scenario, p)
