@@ -12,7 +12,7 @@ from __future__ import annotations
 import attrs
 
 from game import model as m
-from game.i18n import tr
+from game.i18n import decimal, tr
 from game.run import Run
 from game.saves import Playthrough
 from game.text import clean, paragraphs, plain
@@ -188,7 +188,7 @@ class PersonalDebrief:
             out += [self.ending_text, ""]
         out += [f"## {t('debrief.timeline')}", ""]
         for n, d in enumerate(self.decisions, 1):
-            timing = t("debrief.time", seconds=d.ms / 1000)
+            timing = t("debrief.time", seconds=decimal(lang, d.ms / 1000))
             if d.timed_out:
                 timing += f", {t('debrief.timeout')}"
             out += [f"### {t('debrief.decision', n=n)} ({timing})", ""]

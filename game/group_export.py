@@ -17,7 +17,7 @@ from functools import partial
 
 from game import model as m
 from game.group import Count, Debrief, Decision, Report, Route
-from game.i18n import tr
+from game.i18n import decimal, tr
 from game.text import clean, paragraphs, plain, spans
 
 FORMATS = {".md": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
@@ -39,8 +39,8 @@ def count_text(c: Count, lang: str) -> str:
     return f"{c.count} ({c.percent}%)" if c.total else "0"
 
 
-def _seconds(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} s"
+def _seconds(value: float | None, lang: str) -> str:
+    return "–" if value is None else f"{decimal(lang, value)} s"
 
 
 def _languages(d: Debrief) -> str:
@@ -54,8 +54,8 @@ def rating_text(ending: m.Ending, lang: str) -> str:
 def timing_text(dec: Decision, lang: str) -> str:
     if dec.hidden:
         return tr(lang, "group.time_hidden")
-    text = tr(lang, "group.time", median=_seconds(dec.median_s), q1=_seconds(dec.q1_s), q3=_seconds(dec.q3_s),
-              iqr=_seconds(dec.iqr_s))
+    text = tr(lang, "group.time", median=_seconds(dec.median_s, lang), q1=_seconds(dec.q1_s, lang),
+              q3=_seconds(dec.q3_s, lang), iqr=_seconds(dec.iqr_s, lang))
     if dec.scene.timer is not None:
         text += ", " + tr(lang, "group.ran_out", n=dec.timed_out)
     return text + "."
@@ -208,7 +208,7 @@ def to_markdown(report: Report) -> str:
                        + " | ".join(_md_text(mt.label) for mt in meters) + " |")
             out.append("|---|---|" + "---|" * len(meters))
             out += [
-                f"| {_md_text(row.ending.title)} | {row.count} | " + " | ".join(f"{v:.1f}" for _, v in row.averages) + " |"
+                f"| {_md_text(row.ending.title)} | {row.count} | " + " | ".join(decimal(lang, v) for _, v in row.averages) + " |"
                 for row in d.meters
             ]
         else:
@@ -345,7 +345,7 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
         out.append(f"<table><tr><th>{_h(t('group.col_ending'))}</th><th>{_h(t('group.col_playthroughs'))}</th>"
                    + "".join(f"<th>{_h(_one_line(mt.label))}</th>" for mt in meters) + "</tr>")
         for row in d.meters:
-            cells = "".join(f'<td class="num">{v:.1f}</td>' for _, v in row.averages)
+            cells = "".join(f'<td class="num">{decimal(lang, v)}</td>' for _, v in row.averages)
             out.append(f'<tr><td>{_h(_one_line(row.ending.title))}</td><td class="num">{row.count}</td>{cells}</tr>')
         out.append("</table>")
     else:

@@ -44,7 +44,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "rating.weak": "weak",
         "debrief.timeline": "Your path",
         "debrief.decision": "Decision {n}",
-        "debrief.time": "{seconds:.1f} s",
+        "debrief.time": "{seconds} s",
         "debrief.timeout": "time ran out",
         "debrief.you_chose": "You chose",
         "debrief.alternatives": "Other options",
@@ -197,7 +197,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "rating.weak": "zwak",
         "debrief.timeline": "Jouw pad",
         "debrief.decision": "Beslissing {n}",
-        "debrief.time": "{seconds:.1f} s",
+        "debrief.time": "{seconds} s",
         "debrief.timeout": "tijd verstreken",
         "debrief.you_chose": "Je koos",
         "debrief.alternatives": "Andere opties",
@@ -321,6 +321,12 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "group.presenter": "Presentatie",
     },
 }
+
+
+def decimal(lang: str, value: float) -> str:
+    """``value`` with one decimal, as ``lang`` writes it: 12.5 in English, 12,5 in Dutch."""
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "nl" else text
 
 
 def tr(lang: str, key: str, **values: object) -> str:

@@ -75,7 +75,8 @@ def test_markdown_export_has_every_part_and_no_control_bytes():
                  "## Back at work", "Player: Zed[31m"):
         assert part in text, part
     assert "\x1b" not in text and "\x07" not in text
-    assert "### Beslissing 1" in PersonalDebrief.build(scenario, run, p).to_markdown("nl")
+    dutch = PersonalDebrief.build(scenario, run, p).to_markdown("nl")
+    assert "### Beslissing 1" in dutch and "### Beslissing 2 (5,0 s, tijd verstreken)" in dutch  # a decimal comma
 
 
 def test_alternatives_name_only_places_the_chosen_option_did_not_lead(routed_base):

@@ -123,7 +123,8 @@ def test_dutch_and_english_playthroughs_are_debriefed_together(tmp_path, lib):
     assert d.scenario.language == "en"  # the language most of the group played in
     dutch = debrief(collect([folder], library=lib), lib, language="nl")
     assert dutch.debriefs[0].decisions[0].options[0].choice.text == "Vraag." and dutch.language == "nl"
-    assert "Groepsnabespreking" in to_markdown(dutch)
+    assert "Groepsnabespreking" in to_markdown(dutch) and "Beslistijd: mediaan 1,0 s" in to_markdown(dutch)
+    assert "Decision time: median 1.0 s" in to_markdown(report)
     # The CSV is data: English columns and values, players "player N", in a Dutch report too.
     assert {row["player"] for row in csv.DictReader(io.StringIO(to_csv(dutch)))} == {f"player {i}" for i in range(1, 6)}
 

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from game.i18n import STRINGS, default_language, tr
+from game.i18n import STRINGS, decimal, default_language, tr
 from game.model import LANGUAGES
 
 GAME = Path(__file__).resolve().parent.parent / "game"
@@ -47,3 +47,7 @@ def test_lookup_and_default_language():
     assert default_language({"LANG": "nl_BE.UTF-8"}) == "nl"
     assert default_language({"LANG": "fr_FR.UTF-8"}) == "en"
     assert default_language({}) == "en"
+
+
+def test_a_decimal_is_written_as_the_language_writes_it():
+    assert [decimal("en", 12.25), decimal("nl", 12.25), decimal("nl", -0.5), decimal("de", 3.0)] == ["12.2", "12,2", "-0,5", "3.0"]

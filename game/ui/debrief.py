@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static, Switch
 
 from game.debrief import PersonalDebrief, chart, format_effects, leads
+from game.i18n import decimal
 from game.model import Scenario
 from game.run import Run
 from game.saves import Playthrough, resume
@@ -41,7 +42,7 @@ class DebriefScreen(Screen[None]):
 
             yield Static(plain(t("debrief.timeline"), "bold"), classes="section")
             for n, dec in enumerate(d.decisions, 1):
-                timing = t("debrief.time", seconds=dec.ms / 1000)
+                timing = t("debrief.time", seconds=decimal(self.app.lang, dec.ms / 1000))
                 if dec.timed_out:
                     timing += f" · {t('debrief.timeout')}"
                 parts = [

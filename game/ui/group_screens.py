@@ -29,7 +29,7 @@ from game.group_export import (
     route_text,
     timing_text,
 )
-from game.i18n import tr
+from game.i18n import decimal, tr
 from game.text import clean
 from game.ui.styled import plain, story
 
@@ -264,7 +264,7 @@ class MetersScreen(_ListScreen):
             for meter, value in row.averages:
                 share = Count(round(100 * (value - meter.min) / max(meter.max - meter.min, 1)), 100)
                 lines.append(Content.assemble(f"  {clean(meter.label):<{width}}  ", _bar(share, style, 20),
-                                              f"  {value:6.1f}  ({meter.min} … {meter.max})"))
+                                              f"  {decimal(self.lang, value):>6}  ({meter.min} … {meter.max})"))
             yield Static(Content("\n").join(lines))
 
 
