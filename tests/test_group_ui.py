@@ -156,3 +156,22 @@ async def test_the_overview_says_how_many_files_did_not_count(tmp_path, report, 
     app = make_group_app(debrief(collect([folder], library=lib), lib))
     async with app.run_test(size=SIZE):
         assert f"{words} (listed when the command ends)" in text_of(app.screen)
+
+
+async def test_presenter_mode_fits_a_long_scene_and_every_choice_on_a_small_screen(tmp_path):
+    folder = write_scenarios(tmp_path / "scenarios")
+    path = folder / "base.en.yaml"
+    long = "\\n\\n".join(["A paragraph of the scene that goes on long enough to wrap onto a second line."] * 4)
+    path.write_text(path.read_text(encoding="utf-8").replace("    text: Hello.\n", f'    text: "{long}"\n'), encoding="utf-8")
+    lib = group.Library([folder])
+    put(tmp_path / "room", play(lib.languages("base")["en"], 1, ["ask", "go"]))
+    app = make_group_app(debrief(collect([tmp_path / "room"], library=lib), lib))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        choices = app.screen.query_one("#choices-only")
+        assert app.screen.has_class("-compact") and "2. Tell." in str(choices.render())
+        assert choices.region.bottom <= 23  # above the key line, without scrolling
+    async with make_group_app(app.report).run_test(size=(120, 50)) as pilot:
+        await pilot.press("p")
+        assert not pilot.app.screen.has_class("-compact")  # a large screen keeps the room around the question

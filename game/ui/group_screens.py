@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -204,6 +205,11 @@ class PresenterScreen(GroupScreen):
             split.display = False
             yield split
         yield self.keys("group.nav_presenter")
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Less air on a small screen (a projector at a large font is one), so
+        # that the question and every choice fit before the split is shown.
+        self.set_class(event.size.height < 40, "-compact")
 
     @property
     def revealed(self) -> bool:
