@@ -635,6 +635,9 @@ class _Scanner:
 
     @staticmethod
     def _int(digits: str) -> int:
+        # The pure-Python scanner's \d takes any Unicode digit; JSON has only 0 to 9.
+        if not digits.isascii():
+            raise _Refused("S001", "the save is not valid JSON: a number may hold only the digits 0 to 9")
         # Python refuses ints over 4300 digits with a ValueError of its own;
         # stop far earlier, with a diagnostic.
         if len(digits.lstrip("-")) > MAX_DIGITS:
@@ -744,17 +747,23 @@ _CHUNK = 1 << 16  # more than a save of a long playthrough holds
 def read_limited(path: str) -> bytes:
     """The file's bytes, at most MAX_BYTES + 1 of them (enough to tell that it
     is too large). Plain file descriptors, read to the end in chunks of
-    64 KiB (one read for any save Koers writes) with no fstat: a group debrief
-    reads ten thousand saves, and a buffered file object or an fstat per file
-    costs more than the read. Non-blocking, so that a named pipe called
-    ``x.json`` is refused instead of waiting forever for a writer."""
+    64 KiB (for any save Koers writes, one read and one that finds the end)
+    and an fstat only for what a save is not (empty, or longer than a chunk):
+    a group debrief reads ten thousand saves, and a buffered file object or an
+    fstat per file costs more than the read. Non-blocking, so that a named pipe
+    called ``x.json`` is refused instead of waiting forever for a writer."""
     fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
     try:
-        data = os.read(fd, _CHUNK)
-        more = os.read(fd, _CHUNK) if data else b""
+        try:
+            data = os.read(fd, _CHUNK)
+            more = os.read(fd, _CHUNK) if data else b""
+        except BlockingIOError:  # a pipe whose writer has nothing more to say
+            raise OSError(errno.EINVAL, "not a regular file") from None
+        # Empty (as a pipe without a writer reads) or longer than one read (as
+        # /dev/zero is): only a regular file can be a save.
+        if (not data or more) and not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
         if not more:  # the whole file in one read
-            if not data and not stat.S_ISREG(os.fstat(fd).st_mode):  # a pipe without a writer reads as empty
-                raise OSError(errno.EINVAL, "not a regular file")
             return data
         chunks, size = [data, more], len(data) + len(more)
         while chunks[-1] and size <= MAX_BYTES:

@@ -372,6 +372,26 @@ def test_S006_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
     assert exc.value.diagnostic.code == "S006" and "not a regular file" in exc.value.diagnostic.message
 
 
+def test_S006_a_pipe_with_a_writer_and_a_device_are_not_files(tmp_path):
+    os.mkfifo(tmp_path / "pipe.json")
+    writer = os.open(tmp_path / "pipe.json", os.O_RDWR)  # holds the pipe open, as a writer would
+    try:
+        os.write(writer, good_text().encode("utf-8"))
+        os.symlink("/dev/zero", tmp_path / "zero.json")
+        for name in ("pipe.json", "zero.json"):
+            with pytest.raises(SaveError) as exc:
+                saves.load_save(tmp_path / name)
+            assert exc.value.diagnostic.code == "S006" and "not a regular file" in exc.value.diagnostic.message, name
+    finally:
+        os.close(writer)
+
+
+def test_S001_a_number_of_other_digits_than_0_to_9():
+    for digits in ("1\u0663", "1\uff10"):  # Arabic-Indic three, fullwidth zero: int() takes them, JSON does not
+        d = error_of(good_text().replace('"ms": 1500', f'"ms": {digits}'))
+        assert d.code == "S001" and d.message == "the save is not valid JSON: a number may hold only the digits 0 to 9"
+
+
 def test_short_reads_are_read_on_to_the_end(tmp_path, monkeypatch):
     path = tmp_path / "slow.json"
     path.write_bytes(b'{"a": 1}')
