@@ -68,7 +68,6 @@ class Played(msgspec.Struct, frozen=True, gc=False):
     shared: tuple[tuple[int, str], ...]  # (question index, answer) the player chose to share
     replay_of: str | None
 
-    @property
     def steps(self) -> Iterator[tuple[str, str, int, bool]]:
         """Each step as (scene, choice, ms, timed out)."""
         return zip(self.scenes, self.choices, self.times, self.timeouts)
@@ -161,10 +160,11 @@ def _one_of(values: Iterable[str]) -> Any:
 
 
 def _decoder_for(files: Sequence[m.Scenario]) -> _Decoder | None:
-    """A decoder for the saves of one scenario, in all its languages and
-    versions: its ids as literals, so that msgspec checks them and ten
-    thousand saves share one string for each, and its meters by name when
-    every file has the same. A save that does not fit is read by _ANY_SAVE."""
+    """A decoder for the saves of one scenario, made from ``files`` (usually
+    one: a translation has the same ids): its ids as literals, so that msgspec
+    checks them and ten thousand saves share one string for each, and its
+    meters by name when every file has the same. A save that does not fit,
+    such as one of another version, is read by _ANY_SAVE."""
     if not files:
         return None
     meters = {tuple(s.meters) for s in files}
@@ -508,13 +508,15 @@ class Library:
     than reading a thousand saves, and a room plays one or two. Files are
     found by their names, ``<id>.<language>.yaml``, and only when that finds
     none is every other file read. A file that cannot be loaded is reported
-    in ``problems``, not fatal; of two files with the same id and language,
-    the first found counts."""
+    in ``problems``, not fatal. Of two files with the same id and language,
+    the one with that name counts, and of two with that name, the first found
+    (the bundled scenarios are searched first): whichever is read first."""
 
     def __init__(self, folders: Sequence[Path]) -> None:
         self._unread = scenario_files(folders)
         self._by_id: dict[str, dict[str, m.Scenario]] = {}  # id -> language -> scenario
         self._whole: set[str] = set()  # the ids whose every file has been read
+        self._named: set[tuple[str, str]] = set()  # (id, language) held by a file of that name
         self.problems: list[Diagnostic] = []
 
     def __contains__(self, sid: object) -> bool:
@@ -543,7 +545,12 @@ class Library:
             except ScenarioError as exc:
                 self.problems.extend(exc.diagnostics)
             else:
-                self._by_id.setdefault(scenario.id, {}).setdefault(scenario.language, scenario)
+                key, languages = (scenario.id, scenario.language), self._by_id.setdefault(scenario.id, {})
+                named = path.name.split(".")[:2] == list(key)
+                if scenario.language not in languages or (named and key not in self._named):
+                    languages[scenario.language] = scenario
+                if named:
+                    self._named.add(key)
 
 
 def debrief(
@@ -733,9 +740,10 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
 
     meter_rows = []
     meters = list(scenario.meters.values())
-    # A save of a version without a meter has it at its start; the key "" is
-    # one more, so that itemgetter gives a tuple for one meter (or none) too.
-    starts = {**{meter.id: meter.start for meter in meters}, "": 0}
+    # A save of a version without a meter has it at its start. Two keys more,
+    # which no meter id can be, so that itemgetter gives a tuple for one
+    # meter or none too.
+    starts = {**{meter.id: meter.start for meter in meters}, "": 0, " ": 0}
     values_of = itemgetter(*starts)
     for e in listed_endings:
         finals = tally.finals.get(e.id, [])

@@ -400,7 +400,7 @@ def to_csv(report: Report) -> str:
             else:
                 ending_cells = (p.ending or "", ending.rating or "" if ending else "")
             number = 0
-            for scene_id, choice_id, ms, timed_out in p.steps:
+            for scene_id, choice_id, ms, timed_out in p.steps():
                 scene = scenes.get(scene_id)
                 if scene is not None and not scene.is_decision:
                     continue

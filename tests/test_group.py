@@ -305,6 +305,28 @@ def test_a_save_without_a_meter_counts_it_at_its_start(tmp_path, lib):
     assert [(mt.id, v) for mt, v in row.averages] == [("trust", (6 + 5) / 2)]
 
 
+def test_a_scenario_without_meters_has_no_meter_averages(tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    text = (FIXTURES / "base.en.yaml").read_text(encoding="utf-8")
+    text = text.split("meters:\n")[0] + "flags:" + text.split("flags:", 1)[1].replace("        effects: {trust: 1}\n", "")
+    (folder / "base.en.yaml").write_text(text, encoding="utf-8")
+    lib = group.Library([folder])
+    put(tmp_path / "room", play(lib.languages("base")["en"], 1, ["ask", "go"]))
+    (row,) = debrief(collect([tmp_path / "room"], library=lib), lib).debriefs[0].meters
+    assert row.ending.id == "good" and row.averages == ()
+
+
+def test_the_file_named_for_a_language_counts_whatever_is_read_first(tmp_path):
+    folder = write_scenarios(tmp_path / "lib")
+    draft = (folder / "base.en.yaml").read_text(encoding="utf-8").replace('version: "1"', 'version: "2-draft"')
+    (folder / "base.draft.yaml").write_text(draft, encoding="utf-8")  # English too, but not named so
+    for first in ("en", "fr"):  # a save in English, or in a language without a file, read first
+        lib = group.Library([folder])
+        lib.one("base", first)
+        assert lib.languages("base")["en"].version == "1", first
+
+
 def test_the_library_reads_only_the_files_a_debrief_needs(tmp_path, room):
     folder = tmp_path / "scenarios"
     (folder / "broken.en.yaml").write_text("koers: 1\nid: [\n")
