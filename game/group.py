@@ -101,7 +101,7 @@ _Name = Annotated[str, Meta(min_length=1)]
 _Count = Annotated[int, Meta(ge=0, lt=_BIG)]
 _Whole = Annotated[int, Meta(gt=-_BIG, lt=_BIG)]
 _Time = Annotated[datetime, Meta(tz=True)]  # and in UTC, which fast() checks, as saves.parse_time does
-_Index = Annotated[str, Meta(pattern=r"\A(?:0|[1-9][0-9]{0,5})\Z")]
+_Index = Annotated[str, Meta(pattern=r"\A" + saves.INDEX.pattern)]  # msgspec searches, so anchored
 _Nothing = Annotated[str, Meta(pattern="(?!)")]  # no string at all: where a scenario has no flags
 
 
@@ -181,7 +181,7 @@ def _decoder_for(files: Sequence[m.Scenario]) -> _Decoder | None:
 _NO_STEPS = ((),) * 6  # the six columns of no steps
 _UTC = timezone.utc
 _uuid = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z").match
-_digest = re.compile(r"(?:[0-9a-f]{64})?\Z").match
+_digest = saves.DIGEST.match
 _UNREADABLE = (msgspec.DecodeError, ValueError, RecursionError)  # UnicodeDecodeError is a ValueError
 
 

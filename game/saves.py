@@ -395,8 +395,9 @@ def _time(obj: dict, key: str, at: tuple, what: str) -> str:
     return value
 
 
-_DIGEST = re.compile(r"([0-9a-f]{64})?\Z")
-_INDEX = re.compile(r"(0|[1-9][0-9]{0,5})\Z")
+# Also the group debrief's quick reader checks with these.
+DIGEST = re.compile(r"(?:[0-9a-f]{64})?\Z")  # with match(): empty, or a sha256
+INDEX = re.compile(r"(?:0|[1-9][0-9]{0,5})\Z")  # with match(): a reflection's question number
 
 
 def _read(data: dict) -> Playthrough:
@@ -410,7 +411,7 @@ def _read(data: dict) -> Playthrough:
     what = "the save"
     sc = _fields(top["scenario"], ("scenario",), "'scenario'", ("id", "language", "version", "digest"))
     digest = _text(sc, "digest", ("scenario",), "'scenario'")
-    if not _DIGEST.match(digest):
+    if not DIGEST.match(digest):
         raise _Problem(("scenario", "digest"), "S104", "'digest' in 'scenario' should be a sha256 in 64 hex digits")
     scenario = ScenarioRef(
         id=_text(sc, "id", ("scenario",), "'scenario'", empty=False),
@@ -436,7 +437,7 @@ def _read(data: dict) -> Playthrough:
         raise _Problem(("reflections",), "S102", f"'reflections' should be an object, not {_kind(raw_reflections)}")
     for key, raw in raw_reflections.items():
         at = ("reflections", key)
-        if not _INDEX.match(key):
+        if not INDEX.match(key):
             raise _Problem(at, "S104", f"reflections are keyed by question number from 0, like \"0\", not '{key[:60]}'")
         r = _fields(raw, at, f"reflection {key}", ("answer", "shared"))
         what_r = f"reflection {key}"
