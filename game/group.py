@@ -201,10 +201,7 @@ class _Reader:
 
     def read(self, path: str) -> Played:
         """One save file; raises only SaveError."""
-        try:
-            data = saves.read_limited(path)
-        except OSError as exc:
-            raise saves.SaveError(Diagnostic(path, 1, 1, "S006", f"cannot read the save: {exc.strerror or exc}")) from None
+        data = saves.read_save(path)
         fast = self.fast(data)
         return fast if fast is not None else played(saves.loads_save(data, path))
 

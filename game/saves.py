@@ -775,14 +775,18 @@ def read_limited(path: str) -> bytes:
         os.close(fd)
 
 
+def read_save(path: str) -> bytes:
+    """The bytes of a save file, as :func:`read_limited` reads them; raises only SaveError."""
+    try:
+        return read_limited(path)
+    except OSError as exc:
+        raise SaveError(Diagnostic(path, 1, 1, "S006", f"cannot read the save: {exc.strerror or exc}")) from None
+
+
 def load_save(path: str | os.PathLike[str]) -> Playthrough:
     """Read one save file; raises only SaveError."""
     name = os.fspath(path)
-    try:
-        data = read_limited(name)
-    except OSError as exc:
-        raise SaveError(Diagnostic(name, 1, 1, "S006", f"cannot read the save: {exc.strerror or exc}")) from None
-    return loads_save(data, name)
+    return loads_save(read_save(name), name)
 
 
 def loads_save(data: bytes, path: str = "<save>") -> Playthrough:
