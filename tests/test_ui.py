@@ -354,3 +354,20 @@ async def test_resuming_uses_the_timers_the_player_needs_now(folders):
         play = await open_scenario(pilot)  # the unfinished playthrough is first
         assert play.run.at == "two" and play.playthrough.settings.timers == "off"
         assert "to decide" not in screen_text(app)
+
+
+async def test_the_settings_mark_each_choice_and_speak_the_language_just_chosen(folders):
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        dialog = app.screen
+        marks = {str(b.label): str(b.render())[1] for b in dialog.query("Option")}
+        assert marks == {"on": "●", "slow (double time)": " ", "off": " ", "Nederlands": " ", "English": "●"}
+        await pilot.click("#lang Option")  # Nederlands
+        await settle(pilot)
+        assert "Instellingen" in screen_text(app) and "Taal van de interface" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert json.loads(folders[2].read_text())["lang"] == "nl"

@@ -16,6 +16,15 @@ from game.text import clean
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
+class Option(RadioButton):
+    """A radio button whose mark says whether it is chosen, not its colour
+    alone: on a projector or to a colour-blind eye the colours are alike."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = "●" if self.value else " "
+        return super().render()
+
+
 class NameScreen(ModalScreen[tuple[str, str | None] | None]):
     """Asks once for a name or pseudonym and an optional session code."""
 
@@ -68,11 +77,11 @@ class SettingsScreen(ModalScreen[tuple[str, str] | None]):
             yield Label(Content(tr(self.lang, "settings.timers")))
             with RadioSet(id="timers"):
                 for value in TIMERS:
-                    yield RadioButton(Content(tr(self.lang, f"timers.{value}")), value=value == self.timers, name=value)
+                    yield Option(Content(tr(self.lang, f"timers.{value}")), value=value == self.timers, name=value)
             yield Label(Content(tr(self.lang, "settings.language")))
             with RadioSet(id="lang"):
                 for value in LANGUAGES:
-                    yield RadioButton(Content(LANGUAGE_NAMES[value]), value=value == self.lang, name=value)
+                    yield Option(Content(LANGUAGE_NAMES[value]), value=value == self.lang, name=value)
             yield Button(Content(tr(self.lang, "settings.close")), id="close", variant="primary")
 
     @on(RadioSet.Changed, "#timers")
@@ -81,7 +90,9 @@ class SettingsScreen(ModalScreen[tuple[str, str] | None]):
 
     @on(RadioSet.Changed, "#lang")
     def lang_changed(self, event: RadioSet.Changed) -> None:
-        self.lang = event.pressed.name
+        if event.pressed.name != self.lang:
+            self.lang = event.pressed.name
+            self.refresh(recompose=True)  # the dialog in the language just chosen
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
