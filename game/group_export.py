@@ -135,6 +135,8 @@ def to_text(report: Report) -> str:
         out.append(tr(lang, "group.endings") + ":")
         for ending, c in d.endings:
             out.append(f"  {_one_line(ending.title)} [{rating_text(ending, lang)}]: {count_text(c, lang)}")
+        if not d.decisions:
+            out += ["", tr(lang, "group.no_decisions")]
         for dec in d.decisions:
             out.append("")
             out.append(f"{tr(lang, 'debrief.decision', n=dec.number)}: {dec.scene.id} ({_one_line(dec.speaker)})")
@@ -180,6 +182,8 @@ def to_markdown(report: Report) -> str:
         out += [f"| {_md_text(e.title)} | {t(f'rating.{e.rating}') if e.rating else ''} | {_md(count_text(c, lang))} |"
                 for e, c in d.endings]
         out += ["", f"## {t('group.decisions')}", ""]
+        if not d.decisions:
+            out += [t("group.no_decisions"), ""]
         for dec in d.decisions:
             out += [f"### {dec.number}. {_md(dec.scene.id)} ({_md_text(dec.speaker)})", ""]
             out += [f"> {_md(plain(p))}\n>" for p in paragraphs(dec.scene.text)]
@@ -307,6 +311,8 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
             f'<td class="num">{_h(count_text(c, lang))}</td><td>{_bar(c, e.rating or "")}</td></tr>'
         )
     out += ["</table>", f'<h2 id="decisions">{_h(t("group.decisions"))}</h2>']
+    if not d.decisions:
+        out.append(f'<p class="muted">{_h(t("group.no_decisions"))}</p>')
     for dec in d.decisions:
         out += [
             '<section class="decision">',

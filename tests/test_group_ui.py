@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
-from game import group
+from game import group, saves
 from game.group import collect, debrief
+from game.group_export import to_html, to_markdown, to_text
 from game.loader import load
 from game.ui.group import make_group_app
 from game.ui.group_screens import (
@@ -16,7 +18,7 @@ from game.ui.group_screens import (
     ReflectionsScreen,
     RoutesScreen,
 )
-from test_group import play, put, write_scenarios
+from test_group import pid, play, put, write_scenarios
 
 SIZE = (100, 40)
 MARKUP = "[bold red]not markup[/] $x \x1b[2J"
@@ -175,3 +177,18 @@ async def test_presenter_mode_fits_a_long_scene_and_every_choice_on_a_small_scre
     async with make_group_app(app.report).run_test(size=(120, 50)) as pilot:
         await pilot.press("p")
         assert not pilot.app.screen.has_class("-compact")  # a large screen keeps the room around the question
+
+
+async def test_an_overview_without_decisions_says_so_and_offers_none(tmp_path):
+    lib = group.Library([write_scenarios(tmp_path / "scenarios")])
+    en = lib.languages("base")["en"]
+    for n in range(2):  # started, and stopped before the first choice
+        put(tmp_path / "room", attrs.evolve(saves.Playthrough.new(en, "Ann"), id=pid(n)))
+    app = make_group_app(debrief(collect([tmp_path / "room"], library=lib), lib))
+    async with app.run_test(size=SIZE) as pilot:
+        shown = text_of(app.screen)
+        assert "No decision was taken yet" in shown and "Enter decisions" not in str(app.screen.query_one("#group-keys").render())
+        await pilot.press("enter", "d", "p")
+        assert isinstance(app.screen, OverviewScreen)
+    for export in (to_text, to_markdown, to_html):  # and the printed summary and the reports say it too
+        assert "No decision was taken yet" in export(app.report), export

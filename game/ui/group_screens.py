@@ -151,10 +151,12 @@ class OverviewScreen(GroupScreen):
                 _row(clean(f"{e.title} [{rating_text(e, lang)}]"), c, lang, RATING_STYLE.get(e.rating or "", "$primary"))
                 for e, c in d.endings
             ))
+            if not d.decisions:
+                yield Static(plain(self.t("group.no_decisions"), "dim"), classes="section")
             if report.skipped:
                 key = "group.skipped_later_one" if len(report.skipped) == 1 else "group.skipped_later"
                 yield Static(plain(self.t(key, n=len(report.skipped)), "dim"), classes="section")
-        yield self.keys("group.nav_overview")
+        yield self.keys("group.nav_overview" if d.decisions else "group.nav_quit")
 
 
 class DecisionScreen(GroupScreen):
