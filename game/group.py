@@ -425,7 +425,7 @@ class Decision:
     median_s: float | None
     q1_s: float | None
     q3_s: float | None
-    timed_out: int
+    timed_out: int | None  # None: hidden by the minimum group size
     prompts: tuple[m.Concept, ...]  # the concepts its choices exercise, for the discussion
     hidden: bool  # fewer playthroughs than the minimum group size reached it
 
@@ -478,6 +478,11 @@ class Debrief:
     @property
     def unfinished(self) -> int:
         return self.playthroughs - self.finished
+
+    @property
+    def split_shown(self) -> bool:
+        """Whether how many finished can be said: not when fewer than the minimum group did, or did not."""
+        return _shown(self.finished, self.min_group) is not None and _shown(self.unfinished, self.min_group) is not None
 
     def players(self) -> Iterator[tuple[str, Played]]:
         """Each playthrough with what to call its player: the pseudonym with
@@ -612,13 +617,22 @@ def _pick(sid: str, version: str, languages: Counter, library: Library, language
 
 def _hide(counts: list[int], min_group: int) -> list[bool]:
     """Which counts to keep private: those below ``min_group``, and, when that
-    is only one, the next smallest too, so it cannot be worked out from the total."""
+    is only one, the next smallest too, so it cannot be worked out from the
+    total; all of them when together they are fewer than ``min_group`` (the
+    zeros beside one hidden count would give it away)."""
+    if 0 < sum(counts) < min_group:
+        return [True] * len(counts)
     hidden = [0 < c < min_group for c in counts]
     if sum(hidden) == 1:
         shown = [(c, i) for i, c in enumerate(counts) if c and not hidden[i]]
         if shown:
             hidden[min(shown)[1]] = True
     return hidden
+
+
+def _shown(count: int, min_group: int, hidden: bool = False) -> int | None:
+    """A count on its own, or None where it is private: fewer than ``min_group``, and not none."""
+    return None if hidden or 0 < count < min_group else count
 
 
 def _quartiles(values: list[float]) -> tuple[float, float, float]:
@@ -714,7 +728,7 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
         speaker = scenario.characters.get(scene.speaker)
         decisions.append(Decision(
             len(decisions) + 1, scene, speaker.name if speaker else scene.speaker, options, reached[scene.id], n,
-            median, q1, q3, 0 if hidden_all else tally.timeouts[scene.id], tuple(concepts), hidden_all,
+            median, q1, q3, _shown(tally.timeouts[scene.id], min_group, hidden_all), tuple(concepts), hidden_all,
         ))
 
     listed_endings = list(scenario.endings.values())

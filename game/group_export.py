@@ -57,7 +57,7 @@ def timing_text(dec: Decision, lang: str) -> str:
     text = tr(lang, "group.time", median=_seconds(dec.median_s, lang), q1=_seconds(dec.q1_s, lang),
               q3=_seconds(dec.q3_s, lang), iqr=_seconds(dec.iqr_s, lang))
     if dec.scene.timer is not None:
-        text += ", " + tr(lang, "group.ran_out", n=dec.timed_out)
+        text += ", " + tr(lang, "group.ran_out", n=tr(lang, "group.hidden") if dec.timed_out is None else dec.timed_out)
     return text + "."
 
 
@@ -95,7 +95,8 @@ def overview_lines(report: Report, d: Debrief) -> list[str]:
     lines = [
         tr(lang, "group.scenario", title=_one_line(d.scenario.title), id=d.scenario.id, version=d.version),
         tr(lang, "group.languages", languages=_languages(d)),
-        tr(lang, "group.playthroughs", n=d.playthroughs, finished=d.finished, unfinished=d.unfinished),
+        tr(lang, "group.playthroughs", n=d.playthroughs, finished=d.finished, unfinished=d.unfinished)
+        if d.split_shown else tr(lang, "group.playthroughs_only", n=d.playthroughs),
     ]
     if report.session:
         lines.append(tr(lang, "group.session", code=clean(report.session)))
@@ -412,12 +413,12 @@ def to_csv(report: Report) -> str:
                     continue
                 number += 1
                 choice = scene.choice(choice_id) if scene else None
-                if (scene_id, choice_id) in private:
-                    choice_cells = ("(hidden)", "")
+                if (scene_id, choice_id) in private:  # and whether time ran out, which would say which
+                    choice_cells, late = ("(hidden)", ""), "(hidden)"
                 else:
-                    choice_cells = (choice_id, _one_line(choice.text) if choice else "")
+                    choice_cells, late = (choice_id, _one_line(choice.text) if choice else ""), "yes" if timed_out else "no"
                 row = (p.session or "", who, p.language, p.version, number, scene_id, *choice_cells,
-                       f"{ms / 1000:.1f}", "yes" if timed_out else "no", *ending_cells)
+                       f"{ms / 1000:.1f}", late, *ending_cells)
                 writer.writerow([_cell(v) for v in row])
     return buf.getvalue()
 

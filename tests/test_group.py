@@ -288,8 +288,18 @@ def test_min_group_hides_small_counts_and_one_more_so_none_can_be_worked_out(roo
     assert {e.id: c.count for e, c in d.endings} == {"good": None, "bad": None}
     assert [r.count for r in d.routes] == [6]
     assert [row.ending.id for row in d.meters] == ["good"]
+    assert one.timed_out is None and "ran out of time: hidden" in to_text(report := debrief(collect([room], library=lib), lib, min_group=4))
+    assert "Playthroughs: 10 (how many finished is hidden" in to_text(report)  # 1 unfinished would point at someone
+    assert {r["timed_out"] for r in csv.DictReader(io.StringIO(to_csv(report))) if r["choice"] == "(hidden)"} == {"(hidden)"}
     d = debrief(collect([room], library=lib), lib, min_group=11).debriefs[0]
     assert all(dec.hidden and dec.median_s is None for dec in d.decisions)
+
+
+def test_min_group_hides_the_zeros_beside_a_count_they_would_give_away(tmp_path, lib):
+    put(tmp_path / "one", play(lib.languages("base")["en"], 1, ["ask", "go"]))
+    d = debrief(collect([tmp_path / "one"], library=lib), lib, min_group=5).debriefs[0]
+    assert [c.count for _, c in d.endings] == [None, None]  # not 0 beside a hidden 1
+    assert group._hide([0, 3, 9], 5) == [False, True, True] and group._hide([0, 0, 7], 5) == [False, False, False]
 
 
 def test_a_save_without_a_meter_counts_it_at_its_start(tmp_path, lib):
