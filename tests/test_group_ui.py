@@ -65,8 +65,11 @@ async def test_presenter_shows_the_question_first_and_the_split_on_space(report)
         screen = app.screen
         assert isinstance(screen, PresenterScreen) and not screen.revealed
         assert "1. Ask." in str(screen.query_one("#choices-only").render())
+        keys = screen.query_one("#group-keys")
+        assert str(keys.render()).startswith("Space: show the group's split")
         await pilot.press("space")
         assert screen.revealed and not screen.query_one("#choices-only").display
+        assert "Space" not in str(keys.render()) and "PgUp PgDn scroll" in str(keys.render())  # nothing left to show
         await pilot.press("right")
         assert isinstance(app.screen, PresenterScreen) and app.screen.index == 1 and not app.screen.revealed
 

@@ -100,10 +100,13 @@ class GroupScreen(Screen[None]):
         return Static(Content.assemble(*parts), id="group-tabs")
 
     def keys(self, key: str = "group.nav") -> Static:
+        return Static(self._key_line(key), id="group-keys")
+
+    def _key_line(self, key: str) -> Content:
         line = self.t(key)
         if len(self.app.report.debriefs) > 1:
             line += " · " + self.t("group.nav_version")
-        return Static(plain(line, "dim"), id="group-keys")
+        return plain(line, "dim")
 
     def heading(self, text: str) -> Static:
         if len(self.app.report.debriefs) > 1:  # which version group this is, on every view
@@ -221,6 +224,7 @@ class PresenterScreen(GroupScreen):
         split = self.query_one("#split")
         split.display = True
         self.query_one("#choices-only").display = False
+        self.query_one("#group-keys", Static).update(self._key_line("group.nav_presenter_shown"))
         self.call_after_refresh(split.scroll_visible, animate=False)
 
     def action_back(self) -> None:
