@@ -68,7 +68,7 @@ def reach_text(d: Debrief, dec: Decision) -> str:
     return tr(lang, "group.reach", reached=dec.reached, total=d.playthroughs)
 
 
-def _recommended(choice: m.Choice, lang: str) -> str:
+def recommended_text(choice: m.Choice, lang: str) -> str:
     if choice.recommended is None:
         return ""
     return tr(lang, "group.recommended" if choice.recommended else "group.not_recommended")
@@ -192,7 +192,7 @@ def to_markdown(report: Report) -> str:
             out += ["", f"{_md(reach_text(d, dec))} {_md(timing_text(dec, lang))}", ""]
             out += [f"| {t('group.col_choice')} | {t('group.col_playthroughs')} | {_md(t('group.col_view'))} |", "|---|---|---|"]
             out += [
-                f"| {_md_text(o.choice.text)} | {_md(count_text(o.count, lang))} | {_recommended(o.choice, lang)} |"
+                f"| {_md_text(o.choice.text)} | {_md(count_text(o.count, lang))} | {recommended_text(o.choice, lang)} |"
                 for o in dec.options
             ]
             notes = coaching_notes(dec)
@@ -326,7 +326,7 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
         for o in dec.options:
             out.append(
                 f"<tr><td>{_h(_one_line(o.choice.text))}</td><td class=\"num\">{_h(count_text(o.count, lang))}</td>"
-                f"<td>{_bar(o.count)}</td><td>{_tag(_recommended(o.choice, lang))}</td></tr>"
+                f"<td>{_bar(o.count)}</td><td>{_tag(recommended_text(o.choice, lang))}</td></tr>"
             )
         out.append("</table>")
         notes = coaching_notes(dec)

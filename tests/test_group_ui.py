@@ -48,6 +48,7 @@ async def test_arrows_move_between_decisions_and_escape_returns(report):
         await pilot.press("enter")
         assert isinstance(app.screen, DecisionScreen) and app.screen.index == 0
         assert "5 (62%)" in text_of(app.screen) and "3 (38%)" in text_of(app.screen)
+        assert "3 (38%)  · not recommended" in text_of(app.screen)  # the scenario's view, for the facilitator
         await pilot.press("right")
         assert app.screen.index == 1
         await pilot.press("right")  # the last decision: stays
@@ -65,6 +66,7 @@ async def test_presenter_shows_the_question_first_and_the_split_on_space(report)
         screen = app.screen
         assert isinstance(screen, PresenterScreen) and not screen.revealed
         assert "1. Ask." in str(screen.query_one("#choices-only").render())
+        assert "not recommended" not in str(screen.query_one("#split").render())  # not for the room
         keys = screen.query_one("#group-keys")
         assert str(keys.render()).startswith("Space: show the group's split")
         await pilot.press("space")

@@ -27,6 +27,7 @@ from game.group_export import (
     prompt_text,
     rating_text,
     reach_text,
+    recommended_text,
     route_text,
     timing_text,
 )
@@ -44,17 +45,21 @@ def _bar(c: Count, style: str = "$primary", width: int = BAR) -> Content:
     return Content.assemble(("█" * filled, style), ("░" * (width - filled), "$panel"))
 
 
-def _row(label: Content | str, c: Count, lang: str, style: str = "$primary") -> Content:
+def _row(label: Content | str, c: Count, lang: str, style: str = "$primary", note: str = "") -> Content:
     """One option or ending: its words on a line of their own, so they wrap at
-    any width, and the bar with the count below them."""
-    return Content.assemble(label, "\n", _bar(c, style), (f"  {count_text(c, lang)}", "bold"))
+    any width, and the bar with the count (and a short ``note``) below them."""
+    return Content.assemble(label, "\n", _bar(c, style), (f"  {count_text(c, lang)}", "bold"),
+                            (f"  · {note}" if note else "", "dim"))
 
 
-def _split(d: Debrief, dec: Decision) -> Content:
+def _split(d: Debrief, dec: Decision, verdict: bool = False) -> Content:
+    """How the group split, a choice at a time; with ``verdict``, the
+    scenario's view of each choice too (for the facilitator, not the room)."""
     lang = d.scenario.language
     # Numbered as in presenter mode, where the room saw the choices by number first.
     return Content("\n\n").join(
-        _row(Content.assemble((f"{i}. ", "bold"), clean(o.choice.text)), o.count, lang)
+        _row(Content.assemble((f"{i}. ", "bold"), clean(o.choice.text)), o.count, lang,
+             note=recommended_text(o.choice, lang) if verdict else "")
         for i, o in enumerate(dec.options, 1)
     )
 
@@ -176,7 +181,7 @@ class DecisionScreen(GroupScreen):
             heading = self.t("group.decision_of", n=dec.number, total=len(d.decisions))
             yield self.heading(f"{heading}: {dec.scene.id} ({dec.speaker})")
             yield Static(story(dec.scene.text), classes="group-question")
-            yield Static(_split(d, dec), id="split")
+            yield Static(_split(d, dec, verdict=True), id="split")
             yield Static(plain(f"{reach_text(d, dec)} {timing_text(dec, self.lang)}", "dim"))
             notes = coaching_notes(dec)
             if notes:
