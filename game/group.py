@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 import statistics
 import sys
 from collections import Counter, defaultdict
@@ -180,7 +179,7 @@ def _decoder_for(files: Sequence[m.Scenario]) -> _Decoder | None:
 
 _NO_STEPS = ((),) * 6  # the six columns of no steps
 _UTC = timezone.utc
-_uuid = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z").match
+_uuid = saves.UUID.match
 _digest = saves.DIGEST.match
 _UNREADABLE = (msgspec.DecodeError, ValueError, RecursionError)  # UnicodeDecodeError is a ValueError
 
@@ -631,7 +630,7 @@ def _hide(counts: list[int], min_group: int) -> list[bool]:
 
 
 def _shown(count: int, min_group: int, hidden: bool = False) -> int | None:
-    """A count on its own, or None where it is private: fewer than ``min_group``, and not none."""
+    """A count on its own, or None where it is private: more than none, but fewer than ``min_group``."""
     return None if hidden or 0 < count < min_group else count
 
 
