@@ -102,18 +102,19 @@ def _validate(args: argparse.Namespace) -> int:
     from game.validator import check_files
 
     results = check_files(args.files)
-    found = [d for ds in results.values() for d in ds]
+    found = [d for r in results for d in r.diagnostics]
     if args.format == "json":
         print(json.dumps([d.to_json() for d in found], ensure_ascii=False, indent=2))
     else:
-        for d in found:
-            print(clean(str(d)))
+        for r in results:
+            for line in r.lines():
+                print(clean(line))
     counts = {sev: sum(d.severity is sev for d in found) for sev in Severity}
     if args.format == "text":
-        n = len(results)
-        summary = f"{n} file{'s' * (n != 1)}: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes"
-        print(summary, file=sys.stderr)
-    if counts[Severity.ERROR]:
+        n, more = len(results), sum(r.omitted for r in results)
+        summary = f"{n} file{'s' * (n != 1)}: {counts[Severity.ERROR]:,} errors, {counts[Severity.WARNING]:,} warnings, {counts[Severity.INFO]:,} notes"
+        print(summary + (f", and {more:,} more problems" if more else ""), file=sys.stderr)
+    if counts[Severity.ERROR] or any(r.scenario is None for r in results):
         return EXIT_ERRORS
     if args.strict and counts[Severity.WARNING]:
         return EXIT_WARNINGS

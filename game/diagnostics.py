@@ -126,9 +126,28 @@ class Diagnostic:
         }
 
 
-class ScenarioError(Exception):
-    """The only exception the loader raises: one or more error diagnostics."""
+#: Diagnostics kept for one file; beyond these a hostile file's problems are only counted.
+MAX_KEPT = 1000
+#: Diagnostics printed for one file, then one line with the count of the rest.
+MAX_SHOWN = 100
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+
+def shown(diagnostics: list[Diagnostic], omitted: int = 0) -> list[str]:
+    """The lines to print for one file's diagnostics: the first MAX_SHOWN by
+    position, then how many more there are."""
+    lines = [str(d) for d in diagnostics[:MAX_SHOWN]]
+    rest = len(diagnostics) - len(lines) + omitted
+    if rest:
+        path = diagnostics[0].path
+        lines.append(f"{path}: {rest:,} more problem{'s' * (rest != 1)} not shown; fix the first ones and check again")
+    return lines
+
+
+class ScenarioError(Exception):
+    """The only exception the loader raises: one or more error diagnostics,
+    and how many more were found but not kept (see MAX_KEPT)."""
+
+    def __init__(self, diagnostics: list[Diagnostic], omitted: int = 0) -> None:
         self.diagnostics = sorted(diagnostics)
-        super().__init__("\n".join(map(str, self.diagnostics)))
+        self.omitted = omitted
+        super().__init__("\n".join(shown(self.diagnostics, omitted)))

@@ -3,6 +3,10 @@
 ``load`` raises only :class:`ScenarioError`; every problem, from a YAML syntax
 error to an unknown field, is a Diagnostic with file, line and column. Schema
 problems are collected, so an author sees all of them in one run.
+
+The model is built straight from the parser's events (game/yamlsafe.py), in
+one pass: each part of the schema reads its own fields and skips, with a
+diagnostic, what it does not know.
 """
 
 from __future__ import annotations
@@ -14,19 +18,32 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 import attrs
 
 from game import model as m
-from game.diagnostics import Diagnostic, ScenarioError
-from game.yamlsafe import IMPLICIT, MAX_BYTES, PLAIN, MappingNode, ScalarNode, SequenceNode, read_tree
+from game.diagnostics import MAX_KEPT, Diagnostic, ScenarioError
+from game.files import read_regular
+from game.yamlsafe import (
+    MAX_BYTES,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    Stream,
+    open_stream,
+)
 
-Node = object
 T = TypeVar("T")
+Read = Callable[[Event], Any]
 
 ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+MAX_DIGITS = 9  # no count, range or number of seconds in a scenario needs more
 
 
 @contextmanager
@@ -46,178 +63,297 @@ def load(path: str | os.PathLike[str]) -> m.Scenario:
     """Read and check the shape of one scenario file."""
     path = os.fspath(path)
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
+        data = read_regular(path, MAX_BYTES)
     except OSError as exc:
-        raise ScenarioError([Diagnostic(path, 1, 1, "K011", f"cannot read the file: {exc.strerror}")]) from None
+        raise ScenarioError([Diagnostic(path, 1, 1, "K011", f"cannot read the file: {exc.strerror or exc}")]) from None
     return loads(data, path)
 
 
 def loads(data: bytes, path: str = "<scenario>") -> m.Scenario:
     """Like :func:`load`, for bytes already in memory."""
     with _no_gc():
-        node = read_tree(path, data)
-        reader = _Reader(path)
-        scenario = reader.scenario(node)
+        stream = open_stream(path, data)
+        reader = _Reader(stream)
+        root = stream.root()
+        if root is None:
+            raise ScenarioError([Diagnostic(path, 1, 1, "K102", "the file is empty; a scenario is a mapping of fields")])
+        scenario = reader.scenario(root)
+        stream.end()
         if reader.errors or scenario is None:
-            raise ScenarioError(reader.errors)
+            raise ScenarioError(reader.errors, reader.omitted)
         return attrs.evolve(scenario, digest=hashlib.sha256(data).hexdigest())
 
 
-def _shown(node: Node) -> str:
+def _shown(event: Event) -> str:
     """A value as a message quotes it: short, on one line."""
-    if not isinstance(node, ScalarNode):
-        return _kind(node)
-    value = node.value
+    if type(event) is not ScalarEvent:
+        return _kind(event)
+    value = event.value
     return value if len(value) <= 40 else value[:39] + "…"
 
 
-def _kind(node: Node) -> str:
-    if isinstance(node, ScalarNode):
-        return "text" if node.value else "nothing"
-    if isinstance(node, SequenceNode):
+def _or(value: T | None, default: T) -> T:
+    return default if value is None else value
+
+
+def _kind(event: Event) -> str:
+    if type(event) is ScalarEvent:
+        return "text" if event.value else "nothing"
+    if type(event) is SequenceStartEvent:
         return "a list"
     return "a mapping"
 
 
-class _Reader:
-    """Walks the node tree along the schema, collecting every problem."""
+def _plain(event: Event) -> bool:
+    """Written without quotes: only such a scalar can be a number or true/false."""
+    return type(event) is ScalarEvent and event.implicit[0]
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+
+def _nothing(event: Event) -> bool:
+    """``key:`` with no value at all."""
+    return _plain(event) and event.value == ""
+
+
+@attrs.frozen
+class _Part:
+    """One part of the schema: what it is called in messages, and a reader for each field."""
+
+    what: str
+    required: tuple[str, ...]
+    read: dict[str, Read]
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        return (*self.required, *(k for k in self.read if k not in self.required))
+
+
+class _Fields:
+    """The fields of one mapping as read: values by name, and where each value starts."""
+
+    __slots__ = ("values", "at", "start")
+
+    def __init__(self, start: m.Pos) -> None:
+        self.values: dict[str, Any] = {}
+        self.at: dict[str, m.Pos] = {}
+        self.start = start
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+    def pos(self, name: str) -> m.Pos:
+        return self.at.get(name, self.start)
+
+
+class _Reader:
+    """Reads the events along the schema, collecting every problem."""
+
+    def __init__(self, stream: Stream) -> None:
+        self.stream = stream
+        self.path = stream.path
         self.errors: list[Diagnostic] = []
+        self.omitted = 0  # problems beyond MAX_KEPT, counted only
+        t, ident, integer, boolean = self.text, self.ident, self.integer, self.boolean
+        self.SCENARIO = _Part("the scenario", (
+            "koers", "id", "title", "language", "version", "summary", "minutes", "characters", "start", "scenes",
+            "endings"), {
+            "koers": partial(integer, what="'koers' (the format version)"),
+            "id": partial(ident, what="the scenario id"),
+            "title": partial(t, what="title"),
+            "language": partial(self.choice_of, what="language", options=m.LANGUAGES),
+            "version": partial(t, what="version"),
+            "summary": partial(t, what="summary"),
+            "minutes": partial(integer, what="minutes"),
+            "characters": partial(self.items, what="characters", read=self.character),
+            "start": partial(ident, what="start"),
+            "scenes": self.scenes,
+            "endings": partial(self.items, what="endings", read=self.ending),
+            "translates": partial(self.choice_of, what="translates", options=m.LANGUAGES),
+            "goals": partial(self.items, what="goals", read=partial(t, what="goals")),
+            "sources": partial(self.items, what="sources", read=self.source),
+            "meters": partial(self.items, what="meters", read=self.meter),
+            "flags": partial(self.items, what="flags", read=self.flag),
+            "concepts": partial(self.items, what="concepts", read=self.concept),
+            "debrief": self.debrief,
+        })
+        self.SOURCE = _Part("a source", ("id", "cite"), {"id": partial(ident, what="source id"), "cite": partial(t, what="cite")})
+        self.CHARACTER = _Part("a character", ("id", "name"), {
+            "id": partial(ident, what="character id"), "name": partial(t, what="name"), "role": partial(t, what="role")})
+        self.METER = _Part("a meter", ("id", "label", "min", "max", "start"), {
+            "id": partial(ident, what="meter id"), "label": partial(t, what="label"),
+            "min": partial(integer, what="min"), "max": partial(integer, what="max"),
+            "start": partial(integer, what="start"), "shown": partial(boolean, what="shown")})
+        self.FLAG = _Part("a flag", ("id",), {"id": partial(ident, what="flag id"), "about": partial(t, what="about")})
+        self.SCENE = _Part("a scene", ("id", "speaker", "text", "choices"), {
+            "id": partial(ident, what="scene id"), "speaker": partial(ident, what="speaker"),
+            "text": partial(t, what="text"), "choices": partial(self.items, what="choices", read=self.choice),
+            "variants": partial(self.items, what="variants", read=self.variant), "timer": self.timer})
+        self.TIMER = _Part("a timer", ("seconds", "timeout"), {
+            "seconds": partial(integer, what="seconds"), "timeout": partial(ident, what="timeout")})
+        self.VARIANT = _Part("a variant", ("when", "text"), {"when": self.condition, "text": partial(t, what="text")})
+        self.CHOICE = _Part("a choice", ("id", "text", "next"), {
+            "id": partial(ident, what="choice id"), "text": partial(t, what="text"), "next": partial(ident, what="next"),
+            "when": self.condition, "routes": partial(self.items, what="routes", read=self.route),
+            "effects": self.effects, "set": partial(self.items, what="set", read=partial(ident, what="set")),
+            "consequence": partial(t, what="consequence"), "coaching": partial(t, what="coaching"),
+            "concepts": partial(self.items, what="concepts", read=partial(ident, what="concepts")),
+            "recommended": partial(boolean, what="recommended"), "rationale": partial(t, what="rationale")})
+        self.ROUTE = _Part("a route", ("when", "next"), {"when": self.condition, "next": partial(ident, what="next")})
+        self.CONDITION = _Part("a condition", (), {
+            "flag": partial(ident, what="flag"), "not_flag": partial(ident, what="not_flag"),
+            "meter": partial(ident, what="meter"), **{op: partial(integer, what=op) for op in m.COMPARISONS},
+            "any": partial(self.items, what="any", read=self.condition),
+            "all": partial(self.items, what="all", read=self.condition)})
+        self.ENDING = _Part("an ending", ("id", "title", "text"), {
+            "id": partial(ident, what="ending id"), "title": partial(t, what="title"), "text": partial(t, what="text"),
+            "rating": partial(self.choice_of, what="rating", options=m.RATINGS)})
+        self.CONCEPT = _Part("a concept", ("id", "name", "what", "how", "why"), {
+            "id": partial(ident, what="concept id"), "name": partial(t, what="name"), "what": partial(t, what="what"),
+            "how": partial(t, what="how"), "why": partial(t, what="why"), "source": partial(ident, what="source")})
+        self.DEBRIEF = _Part("the debrief", (), {
+            "reflection": partial(self.items, what="reflection", read=partial(t, what="reflection")),
+            "transfer": partial(t, what="transfer")})
 
     # -- reporting ---------------------------------------------------------
 
-    def error(self, node: Node, code: str, message: str) -> None:
-        mark = node.start_mark  # type: ignore[attr-defined]
-        self.errors.append(Diagnostic(self.path, mark.line + 1, mark.column + 1, code, message))
+    def report(self, at: m.Pos, code: str, message: str) -> None:
+        if len(self.errors) < MAX_KEPT:
+            self.errors.append(Diagnostic(self.path, at.line, at.col, code, message))
+        else:
+            self.omitted += 1
 
-    @staticmethod
-    def at(node: Node) -> m.Pos:
-        mark = node.start_mark  # type: ignore[attr-defined]
-        return m.Pos(mark.line + 1, mark.column + 1)
+    def error(self, event: Event, code: str, message: str) -> None:
+        self.report(self.stream.pos(event), code, message)
+
+    def at(self, event: Event) -> m.Pos:
+        return self.stream.pos(event)
+
+    def unknown(self, key: Event, name: str, part: _Part) -> None:
+        if len(self.errors) >= MAX_KEPT:  # not kept: spare the search for a suggestion
+            self.omitted += 1
+            return
+        allowed = part.allowed
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; {part.what} has: {', '.join(allowed)}"
+        self.error(key, "K103", f"unknown field '{name}' in {part.what}{hint}")
+
+    def tagged(self, event: Event) -> bool:
+        """Report and skip a node with an explicit tag: a scenario is plain data."""
+        if event.tag is None:
+            return False
+        tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+        self.error(event, "K007", f"tags like '{tag}' are not allowed; a scenario is plain data")
+        self.stream.skip(event)
+        return True
+
+    def wrong(self, event: Event, message: str) -> None:
+        """Report a value of the wrong shape, and read past it."""
+        self.error(event, "K102", message)
+        self.stream.skip(event)
 
     # -- generic shapes ----------------------------------------------------
 
-    def fields(self, node: Node, what: str, required: tuple[str, ...], optional: tuple[str, ...]) -> dict[str, Node] | None:
-        """The values of a mapping by key, with missing and unknown keys reported."""
-        if node.tag not in IMPLICIT:  # type: ignore[attr-defined]
-            self.tagged(node)
+    def fields(self, event: Event, part: _Part) -> _Fields | None:
+        """The values of a mapping by field, each read by its part's reader;
+        missing and unknown fields are reported."""
+        if self.tagged(event):
             return None
-        if not isinstance(node, MappingNode):
-            self.error(node, "K102", f"{what} should be a mapping of fields, not {_kind(node)}")
+        if type(event) is not MappingStartEvent:
+            self.wrong(event, f"{part.what} should be a mapping of fields, not {_kind(event)}")
             return None
-        out: dict[str, Node] = {}
-        keys: dict[str, Node] = {}
-        allowed = required + optional
-        for key, value in node.value:
-            if not isinstance(key, ScalarNode):
+        out = _Fields(self.at(event))
+        seen: dict[str, m.Pos] = {}
+        nxt = self.stream.next
+        while True:
+            key = nxt()
+            if type(key) is MappingEndEvent:
+                break
+            if type(key) is not ScalarEvent:
                 self.error(key, "K009", "a key must be plain text, not a list or mapping")
+                self.stream.skip(key)
+                self.stream.skip(nxt())
                 continue
-            if key.tag not in IMPLICIT:
-                self.tagged(key)
+            value = nxt()
+            if self.tagged(key):
+                self.stream.skip(value)
                 continue
             name = key.value
-            if name in keys:
-                first = keys[name].start_mark
-                self.error(key, "K008", f"duplicate key '{name}' (first at line {first.line + 1})")
+            read = part.read.get(name)
+            if read is None:  # not remembered: a file of a million unknown keys must cost no more memory
+                self.unknown(key, name, part)
+                self.stream.skip(value)
                 continue
-            keys[name] = key
-            if name not in allowed:
-                self.unknown(key, name, allowed, what)
+            if name in seen:
+                self.error(key, "K008", f"duplicate key '{name}' (first at line {seen[name].line})")
+                self.stream.skip(value)
                 continue
-            if value.tag not in IMPLICIT:
-                self.tagged(value)
+            seen[name] = self.at(key)
+            if self.tagged(value):
                 continue
-            out[name] = value
-        missing = [k for k in required if k not in keys]
-        for name in missing:
-            self.error(node, "K101", f"{what} is missing '{name}'")
+            out.at[name] = self.at(value)
+            out.values[name] = read(value)
+        for name in part.required:
+            if name not in seen:
+                self.report(out.start, "K101", f"{part.what} is missing '{name}'")
         return out
 
-    def unknown(self, key: Node, name: str, allowed: tuple[str, ...], what: str) -> None:
-        close = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; {what} has: {', '.join(allowed)}"
-        self.error(key, "K103", f"unknown field '{name}' in {what}{hint}")
-
-    def tagged(self, node: Node) -> None:
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)  # type: ignore[attr-defined]
-        self.error(node, "K007", f"tags like '{tag}' are not allowed; a scenario is plain data")
-
-    def seq(self, node: Node, what: str) -> list[Node]:
-        if isinstance(node, SequenceNode):
-            for item in node.value:
-                if item.tag not in IMPLICIT:
-                    self.tagged(item)
-            return [item for item in node.value if item.tag in IMPLICIT]
-        if isinstance(node, ScalarNode) and node.tag == PLAIN and node.value == "":
+    def items(self, event: Event, what: str, read: Callable[[Event], T | None]) -> list[T]:
+        """The items of a list, each read by ``read``; those it cannot read are left out."""
+        if type(event) is not SequenceStartEvent:
+            if not _nothing(event):
+                self.wrong(event, f"{what} should be a list, not {_kind(event)}")
             return []
-        self.error(node, "K102", f"{what} should be a list, not {_kind(node)}")
-        return []
+        out = []
+        nxt = self.stream.next
+        while True:
+            item = nxt()
+            if type(item) is SequenceEndEvent:
+                return out
+            if self.tagged(item):
+                continue
+            obj = read(item)
+            if obj is not None:
+                out.append(obj)
 
-    def text(self, node: Node | None, what: str, default: str | None = None) -> str | None:
-        if node is None:
-            return default
-        if isinstance(node, ScalarNode):
-            if node.tag == PLAIN and node.value == "":
-                return ""
-            return node.value
-        self.error(node, "K102", f"{what} should be text, not {_kind(node)}")
-        return default
+    def text(self, event: Event, what: str) -> str | None:
+        if type(event) is ScalarEvent:
+            return event.value
+        self.wrong(event, f"{what} should be text, not {_kind(event)}")
+        return None
 
-    def ident(self, node: Node | None, what: str) -> str | None:
-        value = self.text(node, what)
-        if value is None or node is None:
+    def ident(self, event: Event, what: str) -> str | None:
+        value = self.text(event, what)
+        if value is None:
             return None
         if not ID.match(value):
-            self.error(
-                node,
-                "K104",
-                f"{what} '{_shown(node)}' is not a valid id: use lower-case letters, digits, '-' and '_'",
-            )
+            self.error(event, "K104", f"{what} '{_shown(event)}' is not a valid id: use lower-case letters, digits, '-' and '_'")
             return None
         return value
 
-    def integer(self, node: Node | None, what: str) -> int | None:
-        if node is None:
-            return None
-        if isinstance(node, ScalarNode) and node.tag == PLAIN and INT.match(node.value):
-            return int(node.value)
-        self.error(node, "K104", f"{what} should be a whole number like 5 or -2, not '{_shown(node)}'")
+    def integer(self, event: Event, what: str) -> int | None:
+        if _plain(event) and INT.match(event.value):
+            if len(event.value.lstrip("+-")) > MAX_DIGITS:
+                self.error(event, "K104", f"{what} is too large: a scenario's numbers have at most {MAX_DIGITS} digits")
+                return None
+            return int(event.value)
+        self.error(event, "K104", f"{what} should be a whole number like 5 or -2, not '{_shown(event)}'")
+        self.stream.skip(event)
         return None
 
-    def boolean(self, node: Node | None, what: str) -> bool | None:
-        if node is None:
-            return None
-        if isinstance(node, ScalarNode) and node.tag == PLAIN and node.value in ("true", "false"):
-            return node.value == "true"
-        self.error(node, "K104", f"{what} should be true or false, not '{_shown(node)}'")
+    def boolean(self, event: Event, what: str) -> bool | None:
+        if _plain(event) and event.value in ("true", "false"):
+            return event.value == "true"
+        self.error(event, "K104", f"{what} should be true or false, not '{_shown(event)}'")
+        self.stream.skip(event)
         return None
 
-    def choice_of(self, node: Node | None, what: str, options: tuple[str, ...]) -> str | None:
-        value = self.text(node, what)
-        if value is None or node is None:
+    def choice_of(self, event: Event, what: str, options: tuple[str, ...]) -> str | None:
+        value = self.text(event, what)
+        if value is None:
             return None
         if value not in options:
-            self.error(node, "K104", f"{what} should be one of {', '.join(options)}, not '{_shown(node)}'")
+            self.error(event, "K104", f"{what} should be one of {', '.join(options)}, not '{_shown(event)}'")
             return None
         return value
-
-    def texts(self, node: Node | None, what: str) -> tuple[str, ...]:
-        if node is None:
-            return ()
-        return tuple(t for item in self.seq(node, what) if (t := self.text(item, what)) is not None)
-
-    def idents(self, node: Node | None, what: str) -> tuple[str, ...]:
-        if node is None:
-            return ()
-        return tuple(t for item in self.seq(node, what) if (t := self.ident(item, what)) is not None)
-
-    def items(self, node: Node | None, what: str, build: Callable[[Node], T | None]) -> list[T]:
-        if node is None:
-            return []
-        return [obj for item in self.seq(node, what) if (obj := build(item)) is not None]
 
     def keyed(self, objs: list[T]) -> dict[str, T]:
         """Objects by id. A repeated id is reported once, at the repeat."""
@@ -226,271 +362,221 @@ class _Reader:
             key = obj.id  # type: ignore[attr-defined]
             if key in out:
                 first = out[key].at  # type: ignore[attr-defined]
-                at = obj.at  # type: ignore[attr-defined]
-                self.errors.append(
-                    Diagnostic(self.path, at.line, at.col, "K202", f"duplicate id '{key}' (first at line {first.line})")
-                )
+                self.report(obj.at, "K202", f"duplicate id '{key}' (first at line {first.line})")  # type: ignore[attr-defined]
                 continue
             out[key] = obj
         return out
 
     # -- the scenario ------------------------------------------------------
 
-    def scenario(self, node: Node) -> m.Scenario | None:
-        f = self.fields(
-            node,
-            "the scenario",
-            ("koers", "id", "title", "language", "version", "summary", "minutes", "characters", "start", "scenes", "endings"),
-            ("translates", "goals", "sources", "meters", "flags", "concepts", "debrief"),
-        )
+    def scenario(self, event: Event) -> m.Scenario | None:
+        f = self.fields(event, self.SCENARIO)
         if f is None:
             return None
-        fmt = self.integer(f.get("koers"), "'koers' (the format version)")
+        fmt = f.get("koers")
         if fmt is not None and fmt != m.FORMAT_VERSION:
-            self.error(f["koers"], "K105", f"format version {fmt} is not supported; this Koers reads version {m.FORMAT_VERSION}")
-        language = self.choice_of(f.get("language"), "language", m.LANGUAGES)
-        translates = self.choice_of(f.get("translates"), "translates", m.LANGUAGES)
-        minutes = self.integer(f.get("minutes"), "minutes")
+            self.report(f.pos("koers"), "K105", f"format version {fmt} is not supported; this Koers reads version {m.FORMAT_VERSION}")
+        minutes = f.get("minutes")
         if minutes is not None and minutes < 1:
-            self.error(f["minutes"], "K104", "minutes should be at least 1")
-        scenes_node = f.get("scenes")
-        scenario = m.Scenario(
-            id=self.ident(f.get("id"), "the scenario id") or "",
-            title=self.text(f.get("title"), "title") or "",
-            language=language or "",
-            version=self.text(f.get("version"), "version") or "",
-            summary=self.text(f.get("summary"), "summary") or "",
+            self.report(f.pos("minutes"), "K104", "minutes should be at least 1")
+        return m.Scenario(
+            id=f.get("id") or "",
+            title=f.get("title") or "",
+            language=f.get("language") or "",
+            version=f.get("version") or "",
+            summary=f.get("summary") or "",
             minutes=minutes or 0,
-            start=self.ident(f.get("start"), "start") or "",
-            goals=self.texts(f.get("goals"), "goals"),
-            sources=self.keyed(self.items(f.get("sources"), "sources", self.source)),
-            characters=self.keyed(self.items(f.get("characters"), "characters", self.character)),
-            meters=self.keyed(self.items(f.get("meters"), "meters", self.meter)),
-            flags=self.keyed(self.items(f.get("flags"), "flags", self.flag)),
-            scenes=self.keyed(self.items(scenes_node, "scenes", self.scene)),
-            endings=self.keyed(self.items(f.get("endings"), "endings", self.ending)),
-            concepts=self.keyed(self.items(f.get("concepts"), "concepts", self.concept)),
-            debrief=self.debrief(f.get("debrief")),
-            translates=translates,
+            start=f.get("start") or "",
+            goals=tuple(f.get("goals", ())),
+            sources=self.keyed(f.get("sources", [])),
+            characters=self.keyed(f.get("characters", [])),
+            meters=self.keyed(f.get("meters", [])),
+            flags=self.keyed(f.get("flags", [])),
+            scenes=self.keyed(f.get("scenes", [])),
+            endings=self.keyed(f.get("endings", [])),
+            concepts=self.keyed(f.get("concepts", [])),
+            debrief=f.get("debrief") or m.Debrief(),
+            translates=f.get("translates"),
             path=self.path,
-            at=self.at(node),
-            start_at=self.at(f["start"]) if "start" in f else self.at(node),
-        )
-        if scenes_node is not None and isinstance(scenes_node, SequenceNode) and not scenes_node.value:
-            self.error(scenes_node, "K101", "the scenario has no scenes")
-        return scenario
-
-    def source(self, node: Node) -> m.Source | None:
-        f = self.fields(node, "a source", ("id", "cite"), ())
-        if f is None:
-            return None
-        return m.Source(
-            id=self.ident(f.get("id"), "source id") or "",
-            cite=self.text(f.get("cite"), "cite") or "",
-            at=self.at(node),
+            at=f.start,
+            start_at=f.pos("start"),
         )
 
-    def character(self, node: Node) -> m.Character | None:
-        f = self.fields(node, "a character", ("id", "name"), ("role",))
-        if f is None:
-            return None
-        return m.Character(
-            id=self.ident(f.get("id"), "character id") or "",
-            name=self.text(f.get("name"), "name") or "",
-            role=self.text(f.get("role"), "role", "") or "",
-            at=self.at(node),
-        )
+    def scenes(self, event: Event) -> list[m.Scene]:
+        problems = len(self.errors) + self.omitted
+        scenes = self.items(event, "scenes", self.scene)
+        if type(event) is SequenceStartEvent and not scenes and len(self.errors) + self.omitted == problems:
+            self.error(event, "K101", "the scenario has no scenes")
+        return scenes
 
-    def meter(self, node: Node) -> m.Meter | None:
-        f = self.fields(node, "a meter", ("id", "label", "min", "max", "start"), ("shown",))
+    def source(self, event: Event) -> m.Source | None:
+        f = self.fields(event, self.SOURCE)
         if f is None:
             return None
-        lo = self.integer(f.get("min"), "min")
-        hi = self.integer(f.get("max"), "max")
-        start = self.integer(f.get("start"), "start")
-        shown = self.boolean(f.get("shown"), "shown")
+        return m.Source(id=f.get("id") or "", cite=f.get("cite") or "", at=f.start)
+
+    def character(self, event: Event) -> m.Character | None:
+        f = self.fields(event, self.CHARACTER)
+        if f is None:
+            return None
+        return m.Character(id=f.get("id") or "", name=f.get("name") or "", role=f.get("role") or "", at=f.start)
+
+    def meter(self, event: Event) -> m.Meter | None:
+        f = self.fields(event, self.METER)
+        if f is None:
+            return None
         return m.Meter(
-            id=self.ident(f.get("id"), "meter id") or "",
-            label=self.text(f.get("label"), "label") or "",
-            min=lo if lo is not None else 0,
-            max=hi if hi is not None else 0,
-            start=start if start is not None else 0,
-            shown=True if shown is None else shown,
-            at=self.at(node),
+            id=f.get("id") or "",
+            label=f.get("label") or "",
+            min=_or(f.get("min"), 0),
+            max=_or(f.get("max"), 0),
+            start=_or(f.get("start"), 0),
+            shown=_or(f.get("shown"), True),
+            at=f.start,
         )
 
-    def flag(self, node: Node) -> m.Flag | None:
-        f = self.fields(node, "a flag", ("id",), ("about",))
+    def flag(self, event: Event) -> m.Flag | None:
+        f = self.fields(event, self.FLAG)
         if f is None:
             return None
-        return m.Flag(
-            id=self.ident(f.get("id"), "flag id") or "",
-            about=self.text(f.get("about"), "about", "") or "",
-            at=self.at(node),
-        )
+        return m.Flag(id=f.get("id") or "", about=f.get("about") or "", at=f.start)
 
-    def scene(self, node: Node) -> m.Scene | None:
-        f = self.fields(node, "a scene", ("id", "speaker", "text", "choices"), ("variants", "timer"))
+    def scene(self, event: Event) -> m.Scene | None:
+        f = self.fields(event, self.SCENE)
         if f is None:
             return None
-        timer = None
-        if "timer" in f:
-            t = self.fields(f["timer"], "a timer", ("seconds", "timeout"), ())
-            if t is not None:
-                seconds = self.integer(t.get("seconds"), "seconds")
-                if seconds is not None and not 1 <= seconds <= 3600:
-                    self.error(t["seconds"], "K104", "seconds should be between 1 and 3600")
-                timer = m.Timer(
-                    seconds=seconds or 0,
-                    timeout=self.ident(t.get("timeout"), "timeout") or "",
-                    at=self.at(f["timer"]),
-                )
         return m.Scene(
-            id=self.ident(f.get("id"), "scene id") or "",
-            speaker=self.ident(f.get("speaker"), "speaker") or "",
-            text=self.text(f.get("text"), "text") or "",
-            variants=tuple(self.items(f.get("variants"), "variants", self.variant)),
-            timer=timer,
-            choices=tuple(self.items(f.get("choices"), "choices", self.choice)),
-            at=self.at(node),
-            speaker_at=self.at(f["speaker"]) if "speaker" in f else self.at(node),
+            id=f.get("id") or "",
+            speaker=f.get("speaker") or "",
+            text=f.get("text") or "",
+            variants=tuple(f.get("variants", ())),
+            timer=f.get("timer"),
+            choices=tuple(f.get("choices", ())),
+            at=f.start,
+            speaker_at=f.pos("speaker"),
         )
 
-    def variant(self, node: Node) -> m.Variant | None:
-        f = self.fields(node, "a variant", ("when", "text"), ())
+    def timer(self, event: Event) -> m.Timer | None:
+        f = self.fields(event, self.TIMER)
         if f is None:
             return None
-        when = self.condition(f["when"]) if "when" in f else None
-        if when is None:
-            return None
-        return m.Variant(when=when, text=self.text(f.get("text"), "text") or "", at=self.at(node))
+        seconds = f.get("seconds")
+        if seconds is not None and not 1 <= seconds <= 3600:
+            self.report(f.pos("seconds"), "K104", "seconds should be between 1 and 3600")
+        return m.Timer(seconds=seconds or 0, timeout=f.get("timeout") or "", at=f.start)
 
-    def choice(self, node: Node) -> m.Choice | None:
-        f = self.fields(
-            node,
-            "a choice",
-            ("id", "text", "next"),
-            ("when", "routes", "effects", "set", "consequence", "coaching", "concepts", "recommended", "rationale"),
-        )
+    def variant(self, event: Event) -> m.Variant | None:
+        f = self.fields(event, self.VARIANT)
+        if f is None or f.get("when") is None:
+            return None
+        return m.Variant(when=f.get("when"), text=f.get("text") or "", at=f.start)
+
+    def choice(self, event: Event) -> m.Choice | None:
+        f = self.fields(event, self.CHOICE)
         if f is None:
             return None
         return m.Choice(
-            id=self.ident(f.get("id"), "choice id") or "",
-            text=self.text(f.get("text"), "text") or "",
-            next=self.ident(f.get("next"), "next") or "",
-            when=self.condition(f["when"]) if "when" in f else None,
-            routes=tuple(self.items(f.get("routes"), "routes", self.route)),
-            effects=self.effects(f.get("effects")),
-            set=self.idents(f.get("set"), "set"),
-            consequence=self.text(f.get("consequence"), "consequence", "") or "",
-            coaching=self.text(f.get("coaching"), "coaching", "") or "",
-            concepts=self.idents(f.get("concepts"), "concepts"),
-            recommended=self.boolean(f.get("recommended"), "recommended"),
-            rationale=self.text(f.get("rationale"), "rationale", "") or "",
-            at=self.at(node),
-            next_at=self.at(f["next"]) if "next" in f else self.at(node),
+            id=f.get("id") or "",
+            text=f.get("text") or "",
+            next=f.get("next") or "",
+            when=f.get("when"),
+            routes=tuple(f.get("routes", ())),
+            effects=f.get("effects") or (),
+            set=tuple(f.get("set", ())),
+            consequence=f.get("consequence") or "",
+            coaching=f.get("coaching") or "",
+            concepts=tuple(f.get("concepts", ())),
+            recommended=f.get("recommended"),
+            rationale=f.get("rationale") or "",
+            at=f.start,
+            next_at=f.pos("next"),
         )
 
-    def route(self, node: Node) -> m.Route | None:
-        f = self.fields(node, "a route", ("when", "next"), ())
-        if f is None:
+    def route(self, event: Event) -> m.Route | None:
+        f = self.fields(event, self.ROUTE)
+        if f is None or f.get("when") is None or f.get("next") is None:
             return None
-        when = self.condition(f["when"]) if "when" in f else None
-        target = self.ident(f.get("next"), "next")
-        if when is None or target is None:
-            return None
-        return m.Route(when=when, next=target, at=self.at(node), next_at=self.at(f["next"]))
+        return m.Route(when=f.get("when"), next=f.get("next"), at=f.start, next_at=f.pos("next"))
 
-    def effects(self, node: Node | None) -> tuple[m.Effect, ...]:
-        if node is None:
+    def effects(self, event: Event) -> tuple[m.Effect, ...]:
+        if self.tagged(event):
             return ()
-        if not isinstance(node, MappingNode):
-            self.error(node, "K102", f"effects should be a mapping like {{trust: 2}}, not {_kind(node)}")
+        if type(event) is not MappingStartEvent:
+            self.wrong(event, f"effects should be a mapping like {{trust: 2}}, not {_kind(event)}")
             return ()
         out = []
         seen: set[str] = set()
-        for key, value in node.value:
-            if not isinstance(key, ScalarNode) or key.tag not in IMPLICIT:
+        nxt = self.stream.next
+        while True:
+            key = nxt()
+            if type(key) is MappingEndEvent:
+                return tuple(out)
+            if type(key) is not ScalarEvent or key.tag is not None:
                 self.error(key, "K009", "a meter name must be plain text")
+                self.stream.skip(key)
+                self.stream.skip(nxt())
                 continue
+            value = nxt()
             if key.value in seen:
                 self.error(key, "K008", f"duplicate key '{key.value}'")
+                self.stream.skip(value)
                 continue
             seen.add(key.value)
             meter = self.ident(key, "meter")
-            delta = self.integer(value, f"the change to '{key.value}'")
+            delta = None if self.tagged(value) else self.integer(value, f"the change to '{key.value}'")
             if meter is not None and delta is not None:
                 out.append(m.Effect(meter, delta, self.at(key)))
-        return tuple(out)
 
-    def condition(self, node: Node) -> m.Condition | None:
-        f = self.fields(node, "a condition", (), ("flag", "not_flag", "meter", *m.COMPARISONS, "any", "all"))
+    def condition(self, event: Event) -> m.Condition | None:
+        f = self.fields(event, self.CONDITION)
         if f is None:
             return None
-        if not f:
-            self.error(node, "K101", "a condition needs flag, not_flag, meter, any or all")
+        if not f.at:
+            self.report(f.start, "K101", "a condition needs flag, not_flag, meter, any or all")
             return None
-        at = self.at(node)
         parts: list[m.Condition] = []
-        if "flag" in f and (name := self.ident(f["flag"], "flag")):
-            parts.append(m.FlagIs(name, True, self.at(f["flag"])))
-        if "not_flag" in f and (name := self.ident(f["not_flag"], "not_flag")):
-            parts.append(m.FlagIs(name, False, self.at(f["not_flag"])))
-        ops = [op for op in m.COMPARISONS if op in f]
-        if "meter" in f:
-            meter = self.ident(f["meter"], "meter")
+        if f.get("flag"):
+            parts.append(m.FlagIs(f.get("flag"), True, f.pos("flag")))
+        if f.get("not_flag"):
+            parts.append(m.FlagIs(f.get("not_flag"), False, f.pos("not_flag")))
+        ops = [op for op in m.COMPARISONS if op in f.at]
+        if "meter" in f.at:
+            meter = f.get("meter")
             if not ops:
-                self.error(node, "K101", "a meter condition needs at_least, at_most, above or below")
+                self.report(f.start, "K101", "a meter condition needs at_least, at_most, above or below")
             for op in ops:
-                value = self.integer(f[op], op)
+                value = f.get(op)
                 if meter and value is not None:
-                    parts.append(m.MeterCompare(meter, op, value, self.at(f["meter"])))
+                    parts.append(m.MeterCompare(meter, op, value, f.pos("meter")))
         elif ops:
-            self.error(f[ops[0]], "K101", f"'{ops[0]}' needs a 'meter' to compare")
+            self.report(f.pos(ops[0]), "K101", f"'{ops[0]}' needs a 'meter' to compare")
         for key, cls in (("any", m.AnyOf), ("all", m.AllOf)):
-            if key in f:
-                items = self.items(f[key], key, self.condition)
+            if key in f.at:
+                items = f.get(key)
                 if not items:
-                    self.error(f[key], "K101", f"'{key}' needs a list of conditions")
+                    self.report(f.pos(key), "K101", f"'{key}' needs a list of conditions")
                 else:
-                    parts.append(cls(tuple(items), self.at(f[key])))
+                    parts.append(cls(tuple(items), f.pos(key)))
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else m.AllOf(tuple(parts), at)
+        return parts[0] if len(parts) == 1 else m.AllOf(tuple(parts), f.start)
 
-    def ending(self, node: Node) -> m.Ending | None:
-        f = self.fields(node, "an ending", ("id", "title", "text"), ("rating",))
+    def ending(self, event: Event) -> m.Ending | None:
+        f = self.fields(event, self.ENDING)
         if f is None:
             return None
-        return m.Ending(
-            id=self.ident(f.get("id"), "ending id") or "",
-            title=self.text(f.get("title"), "title") or "",
-            text=self.text(f.get("text"), "text") or "",
-            rating=self.choice_of(f.get("rating"), "rating", m.RATINGS),
-            at=self.at(node),
-        )
+        return m.Ending(id=f.get("id") or "", title=f.get("title") or "", text=f.get("text") or "",
+                        rating=f.get("rating"), at=f.start)
 
-    def concept(self, node: Node) -> m.Concept | None:
-        f = self.fields(node, "a concept", ("id", "name", "what", "how", "why"), ("source",))
+    def concept(self, event: Event) -> m.Concept | None:
+        f = self.fields(event, self.CONCEPT)
         if f is None:
             return None
-        return m.Concept(
-            id=self.ident(f.get("id"), "concept id") or "",
-            name=self.text(f.get("name"), "name") or "",
-            what=self.text(f.get("what"), "what") or "",
-            how=self.text(f.get("how"), "how") or "",
-            why=self.text(f.get("why"), "why") or "",
-            source=self.ident(f.get("source"), "source"),
-            at=self.at(node),
-        )
+        return m.Concept(id=f.get("id") or "", name=f.get("name") or "", what=f.get("what") or "",
+                         how=f.get("how") or "", why=f.get("why") or "", source=f.get("source"), at=f.start)
 
-    def debrief(self, node: Node | None) -> m.Debrief:
-        if node is None:
-            return m.Debrief()
-        f = self.fields(node, "the debrief", (), ("reflection", "transfer"))
+    def debrief(self, event: Event) -> m.Debrief:
+        f = self.fields(event, self.DEBRIEF)
         if f is None:
             return m.Debrief()
-        return m.Debrief(
-            reflection=self.texts(f.get("reflection"), "reflection"),
-            transfer=self.text(f.get("transfer"), "transfer", "") or "",
-        )
+        return m.Debrief(reflection=tuple(f.get("reflection", ())), transfer=f.get("transfer") or "")

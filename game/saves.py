@@ -14,14 +14,12 @@ from __future__ import annotations
 import codecs
 import contextlib
 import difflib
-import errno
 import json
 import json.decoder
 import json.scanner
 import math
 import os
 import re
-import stat
 import tempfile
 import time
 import uuid
@@ -36,6 +34,7 @@ import msgspec
 from game import model as m
 from game.prefs import TIMERS
 from game.diagnostics import Diagnostic
+from game.files import read_regular
 from game.run import Run, RunError, Step
 
 SAVE_FORMAT = 1
@@ -737,47 +736,10 @@ def _locator(text: str, root: _Located) -> Callable[[tuple[str | int, ...]], tup
 # Files ----------------------------------------------------------------------
 
 
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # not on Windows, which has no named pipes in folders
-_BINARY = getattr(os, "O_BINARY", 0)  # only on Windows, where a file opens in text mode without it
-
-
-_CHUNK = 1 << 16  # more than a save of a long playthrough holds
-
-
-def read_limited(path: str) -> bytes:
-    """The file's bytes, at most MAX_BYTES + 1 of them (enough to tell that it
-    is too large). Plain file descriptors, read to the end in chunks of
-    64 KiB (for any save Koers writes, one read and one that finds the end)
-    and an fstat only for what a save is not (empty, or longer than a chunk):
-    a group debrief reads ten thousand saves, and a buffered file object or an
-    fstat per file costs more than the read. Non-blocking, so that a named pipe
-    called ``x.json`` is refused instead of waiting forever for a writer."""
-    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
-    try:
-        try:
-            data = os.read(fd, _CHUNK)
-            more = os.read(fd, _CHUNK) if data else b""
-        except BlockingIOError:  # a pipe whose writer has nothing more to say
-            raise OSError(errno.EINVAL, "not a regular file") from None
-        # Empty (as a pipe without a writer reads) or longer than one read (as
-        # /dev/zero is): only a regular file can be a save.
-        if (not data or more) and not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        if not more:  # the whole file in one read
-            return data
-        chunks, size = [data, more], len(data) + len(more)
-        while chunks[-1] and size <= MAX_BYTES:
-            chunks.append(os.read(fd, min(_CHUNK, MAX_BYTES + 1 - size)))
-            size += len(chunks[-1])
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
 def read_save(path: str) -> bytes:
-    """The bytes of a save file, as :func:`read_limited` reads them; raises only SaveError."""
+    """The bytes of a save file (a regular file, read to at most MAX_BYTES + 1); raises only SaveError."""
     try:
-        return read_limited(path)
+        return read_regular(path, MAX_BYTES)
     except OSError as exc:
         raise SaveError(Diagnostic(path, 1, 1, "S006", f"cannot read the save: {exc.strerror or exc}")) from None
 

@@ -7,13 +7,17 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+
+import attrs
 
 from game import model as m
-from game.diagnostics import Diagnostic, ScenarioError
+from game.diagnostics import MAX_KEPT, Diagnostic, ScenarioError, Severity, shown
 from game.loader import load
 
 MAX_CHOICES = 9
+MAX_OVERFLOW_WORK = 2_000_000  # meters times scenes; beyond it K216 is not looked for
+WIDEN_AFTER = 8  # growths of a meter's range at one scene of a loop before it goes to the limit
 
 #: Openings of consequence text that judge the player instead of showing what happens.
 JUDGING = re.compile(
@@ -29,31 +33,70 @@ def validate(scenario: m.Scenario, original: m.Scenario | None = None) -> list[D
     return sorted(_Checker(scenario).run(original))
 
 
-def check_files(paths: Iterable[str]) -> dict[str, list[Diagnostic]]:
-    """Load and validate each file; translations are compared with their originals,
-    looked for among the given files and then beside the translation."""
+@attrs.frozen
+class Checked:
+    """One scenario file as loaded and checked."""
+
+    path: str
+    scenario: m.Scenario | None  # None when the file could not be loaded at all
+    diagnostics: tuple[Diagnostic, ...]  # sorted; the loader's, or the validator's
+    omitted: int = 0  # problems found beyond those kept (a hostile file)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def playable(self) -> m.Scenario | None:
+        """The scenario, if nothing in it stops a game: a scenario with an error is never played."""
+        return self.scenario if self.scenario is not None and not self.errors else None
+
+    def lines(self) -> list[str]:
+        return shown(list(self.diagnostics), self.omitted)
+
+
+def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[Checked]:
+    """Load and validate each file, in the order given; translations are compared
+    with their originals, looked for among the given files and then beside the
+    translation."""
     loaded: dict[str, m.Scenario] = {}
-    results: dict[str, list[Diagnostic]] = {}
-    for path in paths:
+    failed: dict[str, ScenarioError] = {}
+    order = [os.fspath(p) for p in paths]
+    for path in order:
         try:
             loaded[path] = load(path)
         except ScenarioError as exc:
-            results[path] = exc.diagnostics
+            failed[path] = exc
     by_key = {s.key: s for s in loaded.values()}
-    for path, scenario in loaded.items():
-        original = None
-        if scenario.translates:
-            key = f"{scenario.id}.{scenario.translates}"
-            original = by_key.get(key) or _beside(path, key)
-            if original is None:
-                results[path] = [
-                    *validate(scenario),
-                    _diag(scenario, scenario.at, "K218", f"the original '{key}.yaml' was not found beside this file, so the translation was not compared with it"),
-                ]
-                results[path].sort()
-                continue
-        results[path] = validate(scenario, original)
-    return results
+    out = []
+    for path in order:
+        if path in failed:
+            out.append(Checked(path, None, tuple(failed[path].diagnostics), failed[path].omitted))
+        else:
+            out.append(_check(loaded[path], by_key))
+    return out
+
+
+def load_playable(path: str | os.PathLike[str]) -> m.Scenario:
+    """The scenario in ``path`` if it can be played; else ScenarioError with its errors."""
+    (checked,) = check_files([path])
+    if checked.playable is None:
+        raise ScenarioError(list(checked.errors), checked.omitted)
+    return checked.playable
+
+
+def _check(scenario: m.Scenario, by_key: dict[str, m.Scenario]) -> Checked:
+    original = None
+    extra = []
+    if scenario.translates:
+        key = f"{scenario.id}.{scenario.translates}"
+        original = by_key.get(key) or _beside(scenario.path, key)
+        if original is None:
+            message = f"the original '{key}.yaml' was not found beside this file, so the translation was not compared with it"
+            extra.append(_diag(scenario, scenario.at, "K218", message))
+    checker = _Checker(scenario)
+    found = sorted([*checker.run(original), *extra])
+    return Checked(scenario.path, scenario, tuple(found), checker.omitted)
 
 
 def _beside(path: str, key: str) -> m.Scenario | None:
@@ -72,9 +115,15 @@ class _Checker:
     def __init__(self, scenario: m.Scenario) -> None:
         self.s = scenario
         self.out: list[Diagnostic] = []
+        self.omitted = 0  # findings beyond MAX_KEPT, counted only
 
-    def report(self, at: m.Pos, code: str, message: str) -> None:
-        self.out.append(_diag(self.s, at, code, message))
+    def report(self, at: m.Pos, code: str, message: str | Callable[[], str]) -> None:
+        """``message`` may be a function, called only for a finding that is
+        kept: a hostile file's millionth suggestion is not worth looking for."""
+        if len(self.out) >= MAX_KEPT:
+            self.omitted += 1
+            return
+        self.out.append(_diag(self.s, at, code, message if isinstance(message, str) else message()))
 
     def run(self, original: m.Scenario | None) -> list[Diagnostic]:
         self.ids()
@@ -136,40 +185,40 @@ class _Checker:
 
     def references(self) -> None:
         s = self.s
+        places = [*s.scenes, *s.endings]
         if s.start not in s.scenes:
-            self.report(s.start_at, "K201", f"start '{s.start}' is not a scene{_suggest(s.start, s.scenes)}")
+            self.report(s.start_at, "K201", lambda: f"start '{s.start}' is not a scene{_suggest(s.start, s.scenes)}")
         for concept in s.concepts.values():
             if concept.source is not None and concept.source not in s.sources:
-                self.report(concept.at, "K211", f"concept '{concept.id}' cites source '{concept.source}', which is not under sources{_suggest(concept.source, s.sources)}")
+                self.report(concept.at, "K211", lambda: f"concept '{concept.id}' cites source '{concept.source}', which is not under sources{_suggest(concept.source, s.sources)}")
         for scene in s.scenes.values():
             if scene.speaker not in s.characters:
-                self.report(scene.speaker_at, "K203", f"speaker '{scene.speaker}' is not a character{_suggest(scene.speaker, s.characters)}")
+                self.report(scene.speaker_at, "K203", lambda: f"speaker '{scene.speaker}' is not a character{_suggest(scene.speaker, s.characters)}")
             for variant in scene.variants:
                 self.condition(variant.when)
             for choice in scene.choices:
                 for target, at in choice.targets:
                     if target not in s.scenes and target not in s.endings:
-                        places = {**s.scenes, **s.endings}
-                        self.report(at, "K201", f"choice '{choice.id}' leads to '{target}', which is no scene or ending{_suggest(target, places)}")
+                        self.report(at, "K201", lambda: f"choice '{choice.id}' leads to '{target}', which is no scene or ending{_suggest(target, places)}")
                 self.condition(choice.when)
                 for route in choice.routes:
                     self.condition(route.when)
                 for effect in choice.effects:
                     if effect.meter not in s.meters:
-                        self.report(effect.at, "K204", f"meter '{effect.meter}' is not declared under meters{_suggest(effect.meter, s.meters)}")
+                        self.report(effect.at, "K204", lambda: f"meter '{effect.meter}' is not declared under meters{_suggest(effect.meter, s.meters)}")
                 for flag in choice.set:
                     if flag not in s.flags:
-                        self.report(choice.at, "K205", f"flag '{flag}' is not declared under flags{_suggest(flag, s.flags)}")
+                        self.report(choice.at, "K205", lambda: f"flag '{flag}' is not declared under flags{_suggest(flag, s.flags)}")
                 for concept in choice.concepts:
                     if concept not in s.concepts:
-                        self.report(choice.at, "K211", f"concept '{concept}' is not declared under concepts{_suggest(concept, s.concepts)}")
+                        self.report(choice.at, "K211", lambda: f"concept '{concept}' is not declared under concepts{_suggest(concept, s.concepts)}")
 
     def condition(self, cond: m.Condition | None) -> None:
         for leaf in m.walk_condition(cond):
             if isinstance(leaf, m.FlagIs) and leaf.flag not in self.s.flags:
-                self.report(leaf.at, "K205", f"flag '{leaf.flag}' is not declared under flags{_suggest(leaf.flag, self.s.flags)}")
+                self.report(leaf.at, "K205", lambda: f"flag '{leaf.flag}' is not declared under flags{_suggest(leaf.flag, self.s.flags)}")
             if isinstance(leaf, m.MeterCompare) and leaf.meter not in self.s.meters:
-                self.report(leaf.at, "K204", f"meter '{leaf.meter}' is not declared under meters{_suggest(leaf.meter, self.s.meters)}")
+                self.report(leaf.at, "K204", lambda: f"meter '{leaf.meter}' is not declared under meters{_suggest(leaf.meter, self.s.meters)}")
 
     def timers(self) -> None:
         for scene in self.s.scenes.values():
@@ -178,7 +227,7 @@ class _Checker:
             choice = scene.choice(scene.timer.timeout)
             if choice is None:
                 ids = {c.id: c for c in scene.choices}
-                self.report(scene.timer.at, "K206", f"the timer's timeout '{scene.timer.timeout}' is not a choice of scene '{scene.id}'{_suggest(scene.timer.timeout, ids)}")
+                self.report(scene.timer.at, "K206", lambda: f"the timer's timeout '{scene.timer.timeout}' is not a choice of scene '{scene.id}'{_suggest(scene.timer.timeout, ids)}")
             elif choice.when is not None:
                 self.report(choice.at, "K206", f"timeout choice '{choice.id}' has a condition; what happens when time runs out must always be possible")
             if len(scene.choices) < 2:
@@ -188,7 +237,7 @@ class _Checker:
         s = self.s
         if s.start not in s.scenes:
             return
-        edges = {sid: [t for c in scene.choices for t, _ in c.targets] for sid, scene in s.scenes.items()}
+        edges = self.edges()
         reached = _reach([s.start], lambda n: edges.get(n, ()))
         for scene in s.scenes.values():
             if scene.id not in reached:
@@ -203,52 +252,73 @@ class _Checker:
             for t in targets:
                 back.setdefault(t, []).append(sid)
         escapes = _reach(list(s.endings), lambda n: back.get(n, ()))
+        trapped = {sid: [t for t in edges[sid] if t in s.scenes] for sid in reached - escapes if sid in s.scenes}
+        looping = {sid for part in _loops(trapped) for sid in part}
         for scene in s.scenes.values():
-            if scene.id in reached and scene.id not in escapes and scene.id in _reach(edges[scene.id], lambda n: edges.get(n, ())):
+            if scene.id in looping:
                 self.report(scene.at, "K209", f"scene '{scene.id}' is in a loop with no way out to an ending; the player would go round forever")
+
+    def edges(self) -> dict[str, list[str]]:
+        """Scene id -> every place its choices can lead."""
+        return {sid: [t for c in scene.choices for t, _ in c.targets] for sid, scene in self.s.scenes.items()}
 
     def overflow(self) -> None:
         """Warn where some path can push a meter past its range.
 
-        Interval analysis over the scene graph: each scene gets the lowest and
-        highest value a meter can have on arrival (clamped, so it converges).
-        Conditions are ignored, which errs on the side of warning.
+        Interval analysis over the scene graph, one meter at a time: each scene
+        gets the lowest and highest value the meter can have on arrival.
+        Conditions are ignored, which errs on the side of warning. Scenes are
+        visited in the order the story runs (the loops as groups), and a range
+        that keeps growing around a loop is taken to the meter's limit at once:
+        going round enough times gets it there.
         """
         s = self.s
-        meters = {k: v for k, v in s.meters.items() if v.min < v.max}
+        changed = {e.meter for scene in s.scenes.values() for c in scene.choices for e in c.effects}
+        meters = [v for k, v in s.meters.items() if v.min < v.max and k in changed]
         if s.start not in s.scenes or not meters:
             return
-        ranges: dict[str, dict[str, tuple[int, int]]] = {s.start: {k: (v.start, v.start) for k, v in meters.items()}}
-        todo = [s.start]
-        while todo:
-            sid = todo.pop()
-            here = ranges[sid]
-            for choice in s.scenes[sid].choices:
-                after = dict(here)
-                for e in choice.effects:
-                    if e.meter in meters:
-                        lo, hi = here[e.meter]
-                        mt = meters[e.meter]
-                        after[e.meter] = (mt.clamp(lo + e.delta), mt.clamp(hi + e.delta))
-                for target, _ in choice.targets:
-                    if target not in s.scenes:
-                        continue
-                    old = ranges.get(target)
-                    new = after if old is None else {k: (min(old[k][0], v[0]), max(old[k][1], v[1])) for k, v in after.items()}
-                    if new != old:
+        if len(meters) * len(s.scenes) > MAX_OVERFLOW_WORK:
+            return  # docs/diagnostics.md: K216 is not looked for in a scenario this large
+        graph = {sid: [t for t in targets if t in s.scenes] for sid, targets in self.edges().items()}
+        parts = _loops(graph, every=True)[::-1]  # each part before the parts it leads to
+        for meter in meters:
+            self.meter_overflow(meter, parts)
+
+    def meter_overflow(self, meter: m.Meter, parts: list[list[str]]) -> None:
+        scenes = self.s.scenes
+        ranges: dict[str, tuple[int, int]] = {self.s.start: (meter.start, meter.start)}
+        grown: dict[str, int] = {}
+        for part in parts:
+            inside = set(part)
+            todo = [sid for sid in part if sid in ranges]
+            while todo:
+                sid = todo.pop()
+                lo, hi = ranges[sid]
+                for choice in scenes[sid].choices:
+                    delta = sum(e.delta for e in choice.effects if e.meter == meter.id)
+                    after = (meter.clamp(lo + delta), meter.clamp(hi + delta)) if delta else (lo, hi)
+                    for target, _ in choice.targets:
+                        if target not in scenes:
+                            continue
+                        old = ranges.get(target)
+                        new = after if old is None else (min(old[0], after[0]), max(old[1], after[1]))
+                        if new == old:
+                            continue
+                        if target in inside:
+                            grown[target] = grown.get(target, 0) + 1
+                            if grown[target] > WIDEN_AFTER and old is not None:
+                                new = (meter.min if new[0] < old[0] else new[0], meter.max if new[1] > old[1] else new[1])
+                            todo.append(target)
                         ranges[target] = new
-                        todo.append(target)
-        for sid, here in ranges.items():
-            for choice in s.scenes[sid].choices:
+        for sid, (lo, hi) in ranges.items():
+            for choice in scenes[sid].choices:
                 for e in choice.effects:
-                    mt = meters.get(e.meter)
-                    if mt is None:
+                    if e.meter != meter.id:
                         continue
-                    lo, hi = here[e.meter]
-                    if hi + e.delta > mt.max:
-                        self.report(e.at, "K216", f"'{e.meter}' can reach {hi + e.delta} here, above its max {mt.max}; widen the range or soften the effect")
-                    elif lo + e.delta < mt.min:
-                        self.report(e.at, "K216", f"'{e.meter}' can reach {lo + e.delta} here, below its min {mt.min}; widen the range or soften the effect")
+                    if hi + e.delta > meter.max:
+                        self.report(e.at, "K216", f"'{e.meter}' can reach {hi + e.delta} here, above its max {meter.max}; widen the range or soften the effect")
+                    elif lo + e.delta < meter.min:
+                        self.report(e.at, "K216", f"'{e.meter}' can reach {lo + e.delta} here, below its min {meter.min}; widen the range or soften the effect")
 
     # -- teaching ----------------------------------------------------------
 
@@ -337,6 +407,53 @@ def _reach(roots: list[str], step) -> set[str]:
                 seen.add(nxt)
                 todo.append(nxt)
     return seen
+
+
+def _loops(graph: Mapping[str, list[str]], every: bool = False) -> list[list[str]]:
+    """The strongly connected parts of ``graph`` (Tarjan's algorithm, without
+    recursion), each part after every part it leads to. Only the loops (a
+    part of several scenes, or one that leads to itself) unless ``every``."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    parts: list[list[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(graph[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            for nxt in successors:
+                if nxt not in graph:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(graph[nxt])))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    part = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        part.append(member)
+                        if member == node:
+                            break
+                    if every or len(part) > 1 or node in graph[node]:
+                        parts.append(part)
+    return parts
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:

@@ -2,100 +2,182 @@
 
 Scenario files are shared between trainers, so they are read as data with no
 surprises: every scalar stays text (no YAML 1.1 booleans, dates or octals), and
-anchors, aliases, tags, several documents, oversized or too deeply nested input
-are refused before they can cost memory or crash libyaml. The result is the
-composed node tree, which keeps every line and column for diagnostics.
+anchors, aliases, several documents, oversized or too deeply nested input are
+refused. Nothing is composed: the loader reads the parser's events once, as
+they come, and builds the model from them, so what it does not keep (an
+unknown field, say) costs no memory however much of it a file holds.
+
+Positions are those an editor shows. libyaml also counts NEL (U+0085) and the
+line and paragraph separators (U+2028, U+2029) as line breaks, editors count
+only CR, LF and CR LF; so every position is worked out here from the character
+offset libyaml gives, never taken from libyaml's line count.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import yaml
-from yaml.composer import Composer
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
 from game.diagnostics import Diagnostic, ScenarioError
+from game.model import Pos
 
-class _PyParser(Reader, Scanner, Parser, Composer):
-    """PyYAML's pure-Python parser and composer, for builds without libyaml."""
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Stream", "Event", "ScalarEvent", "SequenceStartEvent", "MappingStartEvent",
+           "SequenceEndEvent", "MappingEndEvent", "byte_position"]
+
+
+class PyParser(Reader, Scanner, Parser):
+    """PyYAML's pure-Python parser, for builds without libyaml."""
 
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)
         Parser.__init__(self)
-        Composer.__init__(self)
 
 
 try:  # the libyaml C parser; the pure-Python one behaves the same, only slower
-    from yaml._yaml import CParser as _FastParser
+    from yaml._yaml import CParser as FastParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    _FastParser = _PyParser
+    FastParser = PyParser
 
 
 MAX_BYTES = 16 * 1024 * 1024
-MAX_FLOW_DEPTH = 64
-MAX_INDENT = 256
-MAX_COMPACT = 32
+MAX_DEPTH = 64  # a scenario nests about eight deep; conditions a few more
 
-#: Tags our resolver gives to untagged nodes. Any other tag was written explicitly.
-PLAIN = "koers:plain"
-QUOTED = "koers:quoted"
-SEQ = "koers:seq"
-MAP = "koers:map"
-IMPLICIT = frozenset((PLAIN, QUOTED, SEQ, MAP))
+_BREAK = re.compile(r"\r\n|\r|\n")
+_BYTE_BREAK = re.compile(rb"\r\n|\r|\n")
+_OPEN = (SequenceStartEvent, MappingStartEvent)
+_CLOSE = (SequenceEndEvent, MappingEndEvent)
 
 
-class _Resolver:
-    """A resolver that resolves nothing.
+def byte_position(data: bytes, offset: int) -> Pos:
+    """Line and column of a byte offset, for problems found before decoding."""
+    breaks = list(_BYTE_BREAK.finditer(data, 0, offset))
+    start = breaks[-1].end() if breaks else 0
+    return Pos(len(breaks) + 1, len(data[start:offset].decode("utf-8", "replace")) + 1)
 
-    Untagged scalars become PLAIN or QUOTED text, so nothing is ever converted
-    behind the author's back; explicitly tagged nodes keep their tag and are
-    refused by the reader.
+
+class Stream:
+    """The events of the one YAML document in ``text``, checked as they come.
+
+    ``next`` gives the next event and raises ScenarioError (one diagnostic) for
+    a syntax error, an anchor or alias, nesting deeper than MAX_DEPTH, or a
+    second document: those stop the reading, since what follows them cannot
+    be trusted.
     """
 
-    def resolve(self, kind: type, value: object, implicit: object) -> str:
-        if kind is ScalarNode:
-            return PLAIN if implicit[0] else QUOTED  # type: ignore[index]
-        return SEQ if kind is SequenceNode else MAP
+    def __init__(self, path: str, text: str, parser: type = FastParser) -> None:
+        self.path = path
+        self._get = parser(text).get_event
+        self._starts = [0, *(m.end() for m in _BREAK.finditer(text))]
+        self._depth = 0
 
-    # The pure-Python composer asks these; the C one does not.
-    def descend_resolver(self, *_: object) -> None:
-        pass
+    def pos(self, event: Event) -> Pos:
+        index = event.start_mark.index
+        line = bisect.bisect_right(self._starts, index)
+        return Pos(line, index - self._starts[line - 1] + 1)
 
-    def ascend_resolver(self) -> None:
-        pass
+    def fail(self, event: Event, code: str, message: str) -> ScenarioError:
+        at = self.pos(event)
+        return ScenarioError([Diagnostic(self.path, at.line, at.col, code, message)])
+
+    def next(self) -> Event:
+        try:
+            event = self._get()
+        except yaml.MarkedYAMLError as exc:
+            raise self._syntax(exc) from None
+        except yaml.YAMLError as exc:  # the reader's errors: special characters and the like
+            raise self._syntax(exc) from None
+        kind = type(event)
+        if kind is ScalarEvent:
+            if event.anchor is not None:
+                raise self._alias(event)
+            return event
+        if kind in _OPEN:
+            if event.anchor is not None:
+                raise self._alias(event)
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise self.fail(event, "K005", f"the data is nested more than {MAX_DEPTH} deep; no scenario is")
+        elif kind in _CLOSE:
+            self._depth -= 1
+        elif kind is AliasEvent:
+            raise self._alias(event)
+        return event
+
+    def root(self) -> Event | None:
+        """The first event of the document's root node; None for an empty file."""
+        while True:
+            event = self.next()
+            if type(event) is StreamEndEvent:
+                return None
+            if type(event) not in (StreamStartEvent, DocumentStartEvent):
+                return event
+
+    def end(self) -> None:
+        """Read to the end of the stream, refusing a second document."""
+        while True:
+            event = self.next()
+            if type(event) is StreamEndEvent:
+                return
+            if type(event) is DocumentStartEvent:
+                raise self.fail(event, "K010", "the file holds more than one YAML document; keep one per file")
+            if type(event) is not DocumentEndEvent:  # pragma: no cover - the parser allows nothing else here
+                raise self.fail(event, "K001", "YAML syntax: unexpected content after the document")
+
+    def skip(self, event: Event) -> None:
+        """Read past the rest of the node that ``event`` opened."""
+        if type(event) not in _OPEN:
+            return
+        depth = 1
+        while depth:
+            kind = type(self.next())
+            if kind in _OPEN:
+                depth += 1
+            elif kind in _CLOSE:
+                depth -= 1
+
+    def _alias(self, event: Event) -> ScenarioError:
+        return self.fail(event, "K006", "anchors and aliases (&name, *name) are not allowed; write the text out")
+
+    def _syntax(self, exc: yaml.YAMLError) -> ScenarioError:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None) or getattr(exc, "mark", None)
+        problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or getattr(exc, "reason", None)
+        line, col = 1, 1
+        if mark is not None:
+            line = bisect.bisect_right(self._starts, mark.index)
+            col = mark.index - self._starts[line - 1] + 1
+        if problem and "maximum nesting depth" in problem:  # libyaml's own limit, far above ours
+            code, message = "K005", f"the data is nested more than {MAX_DEPTH} deep; no scenario is"
+        else:
+            code, message = "K001", f"YAML syntax: {problem or 'not valid YAML'}"
+        return ScenarioError([Diagnostic(self.path, line, col, code, message)])
 
 
-class _Loader(_Resolver, _FastParser):
-    pass
-
-
-class _PyLoader(_Resolver, _PyParser):
-    pass
-
-
-_DEEP_INDENT = re.compile(rb"^[ \t]{%d,}\S" % MAX_INDENT, re.M)
-_COMPACT = re.compile(rb"(?:[-?][ \t]+){%d,}" % MAX_COMPACT)
-_FLOW = re.compile(rb"[\[\]{}]")
-
-
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
-    col = len(data[start:offset].decode("utf-8", "replace")) + 1
-    return line, col
-
-
-def read_tree(path: str, data: bytes, loader: type = _Loader) -> Node:
-    """Parse ``data`` (the bytes of ``path``) into one node tree, or raise."""
+def open_stream(path: str, data: bytes) -> Stream:
+    """The events of ``data`` (the bytes of ``path``), after the checks that
+    need no parser: size, NUL bytes and UTF-8."""
 
     def fail(code: str, message: str, offset: int = 0) -> ScenarioError:
-        line, col = _position(data, offset)
-        return ScenarioError([Diagnostic(path, line, col, code, message)])
+        at = byte_position(data, offset)
+        return ScenarioError([Diagnostic(path, at.line, at.col, code, message)])
 
     if len(data) > MAX_BYTES:
         raise fail("K002", f"the file is larger than the limit of {MAX_BYTES:,} bytes")
@@ -106,79 +188,4 @@ def read_tree(path: str, data: bytes, loader: type = _Loader) -> Node:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise fail("K003", "the file is not valid UTF-8; save it as UTF-8", exc.start) from None
-    text = text.removeprefix("\ufeff")
-    _check_depth(data, fail)
-    if "&" in text or "*" in text:
-        _refuse_anchors(path, text, loader)
-    try:
-        node = loader(text).get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "not valid YAML"
-        if "expected a single document" in str(exc):
-            code, message = "K010", "the file holds more than one YAML document; keep one per file"
-        else:
-            code, message = "K001", f"YAML syntax: {problem}"
-        raise ScenarioError([Diagnostic(path, line, col, code, message)]) from None
-    except yaml.YAMLError as exc:  # reader errors: special characters and the like
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = getattr(exc, "reason", None) or "not valid YAML"
-        raise ScenarioError([Diagnostic(path, line, col, "K001", f"YAML syntax: {reason}")]) from None
-    if node is None:
-        raise ScenarioError([Diagnostic(path, 1, 1, "K102", "the file is empty; a scenario is a mapping of fields")])
-    return node
-
-
-def _check_depth(data: bytes, fail) -> None:
-    """Refuse nesting deeper than any scenario needs, before libyaml sees it.
-
-    libyaml's parser recurses per level and crashes the process on a few tens of
-    thousands of nested brackets, so this runs on the raw bytes. Counting is
-    cheap and conservative: brackets inside quoted text count too, which only
-    matters for text with dozens of unclosed brackets.
-    """
-    m = _DEEP_INDENT.search(data)
-    if m:
-        raise fail("K005", f"indentation deeper than {MAX_INDENT} columns; the nesting is too deep", m.end() - 1)
-    m = _COMPACT.search(data)
-    if m:
-        raise fail("K005", f"more than {MAX_COMPACT} nested items on one line; the nesting is too deep", m.start())
-    if data.count(b"[") + data.count(b"{") <= MAX_FLOW_DEPTH:
-        return
-    depth = 0
-    for m in _FLOW.finditer(data):
-        if m.group() in (b"[", b"{"):
-            depth += 1
-            if depth > MAX_FLOW_DEPTH:
-                raise fail("K005", f"brackets nested more than {MAX_FLOW_DEPTH} deep; the nesting is too deep", m.start())
-        elif depth:
-            depth -= 1
-
-
-def _refuse_anchors(path: str, text: str, loader: type) -> None:
-    """Refuse anchors and aliases: they let a small file expand into a huge one."""
-    try:
-        parser = loader(text)
-        while True:
-            event = parser.get_event()
-            if event is None or isinstance(event, yaml.StreamEndEvent):
-                return
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                raise ScenarioError(
-                    [
-                        Diagnostic(
-                            path,
-                            mark.line + 1,
-                            mark.column + 1,
-                            "K006",
-                            "anchors and aliases (&name, *name) are not allowed; write the text out",
-                        )
-                    ]
-                )
-    except yaml.YAMLError:
-        return  # the real parse reports the syntax error with its position
-
-
+    return Stream(path, text.removeprefix("\ufeff"), FastParser)

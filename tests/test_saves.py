@@ -16,7 +16,7 @@ import platformdirs
 import pytest
 
 from conftest import FIXTURES
-from game import prefs, saves
+from game import files, prefs, saves
 from game.diagnostics import CODES
 from game.loader import load
 from game.run import Run, Step
@@ -396,8 +396,8 @@ def test_short_reads_are_read_on_to_the_end(tmp_path, monkeypatch):
     path = tmp_path / "slow.json"
     path.write_bytes(b'{"a": 1}')
     real_read = os.read
-    monkeypatch.setattr(saves.os, "read", lambda fd, n: real_read(fd, min(n, 3)))  # a slow network drive
-    assert saves.read_limited(str(path)) == b'{"a": 1}'
+    monkeypatch.setattr(files.os, "read", lambda fd, n: real_read(fd, min(n, 3)))  # a slow network drive
+    assert files.read_regular(str(path), saves.MAX_BYTES) == b'{"a": 1}'
 
 
 def test_a_save_larger_than_one_read_is_read_whole(tmp_path):

@@ -9,6 +9,11 @@ from game.loader import loads
 from game.validator import check_files, validate
 
 
+def findings(paths):
+    """Each file's diagnostics, by path."""
+    return {r.path: list(r.diagnostics) for r in check_files(paths)}
+
+
 def write(tmp_path, name, text):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -16,14 +21,14 @@ def write(tmp_path, name, text):
 
 
 def test_base_fixture_is_clean():
-    assert check_files([str(FIXTURES / "base.en.yaml")]) == {str(FIXTURES / "base.en.yaml"): []}
+    assert findings([str(FIXTURES / "base.en.yaml")]) == {str(FIXTURES / "base.en.yaml"): []}
 
 
 def test_doc_example_validates_cleanly(tmp_path):
     doc = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
     example = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
     path = write(tmp_path, "friday-report.en.yaml", example)
-    assert check_files([path]) == {path: []}
+    assert findings([path]) == {path: []}
 
 
 def translation_of(base_text):
@@ -35,14 +40,14 @@ def translation_of(base_text):
 def test_matching_translation_is_clean(tmp_path, base_text):
     nl, en = translation_of(base_text)
     paths = [write(tmp_path, "base.nl.yaml", nl), write(tmp_path, "base.en.yaml", en)]
-    assert check_files(paths) == {p: [] for p in paths}
+    assert findings(paths) == {p: [] for p in paths}
 
 
 def test_translation_found_beside_the_file(tmp_path, base_text):
     nl, en = translation_of(base_text)
     write(tmp_path, "base.nl.yaml", nl.replace("  - id: bad\n", "  - id: awful\n").replace("next: bad", "next: awful"))
     en_path = write(tmp_path, "base.en.yaml", en)
-    found = check_files([en_path])[en_path]
+    found = findings([en_path])[en_path]
     assert {d.code for d in found} == {"K212"}
     messages = " | ".join(d.message for d in found)
     assert "ending 'bad' is in this translation but not in the original (nl)" in messages
@@ -53,7 +58,7 @@ def test_translation_with_different_choices(tmp_path, base_text):
     nl, en = translation_of(base_text)
     nl_path = write(tmp_path, "base.nl.yaml", nl.replace("effects: {trust: 1}", "effects: {trust: 2}"))
     en_path = write(tmp_path, "base.en.yaml", en)
-    (d,) = check_files([nl_path, en_path])[en_path]
+    (d,) = findings([nl_path, en_path])[en_path]
     assert (d.code, d.line, d.col) == ("K212", 29, 9)
     assert "choice 'ask' in scene 'one' differs" in d.message
 
@@ -61,7 +66,7 @@ def test_translation_with_different_choices(tmp_path, base_text):
 def test_translation_without_its_original(tmp_path, base_text):
     _, en = translation_of(base_text)
     en_path = write(tmp_path, "base.en.yaml", en)
-    assert [d.code for d in check_files([en_path])[en_path]] == ["K218"]
+    assert [d.code for d in findings([en_path])[en_path]] == ["K218"]
 
 
 def test_meter_overflow_follows_paths_not_single_effects(base_text):

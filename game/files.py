@@ -1,0 +1,51 @@
+"""Reading a file that anyone may have put in a folder: a scenario, a save, the settings.
+
+Only a regular file is read. A named pipe, a device or a socket is refused at
+once instead of waiting forever for a writer (or reading /dev/zero until the
+memory runs out), and no file is read past its limit.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # not on Windows, which has no named pipes in folders
+_BINARY = getattr(os, "O_BINARY", 0)  # only on Windows, where a file opens in text mode without it
+_CHUNK = 1 << 16  # more than a save of a long playthrough holds
+
+
+def not_regular() -> OSError:
+    return OSError(errno.EINVAL, "not a regular file")
+
+
+def read_regular(path: str, limit: int) -> bytes:
+    """The file's bytes, at most ``limit`` + 1 of them (enough to tell that it
+    is too large); OSError for anything that is not a regular file.
+
+    Plain file descriptors, read to the end in chunks of 64 KiB, and an fstat
+    only for what a small file is not (empty, or longer than a chunk): a group
+    debrief reads ten thousand saves, and a buffered file object or an fstat
+    per file costs more than the read. Non-blocking, so that a named pipe is
+    refused instead of waited on."""
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
+    try:
+        try:
+            data = os.read(fd, _CHUNK)
+            more = os.read(fd, _CHUNK) if data else b""
+        except BlockingIOError:  # a pipe whose writer has nothing more to say
+            raise not_regular() from None
+        # Empty (as a pipe without a writer reads) or longer than one read (as
+        # /dev/zero is): only a regular file may be either.
+        if (not data or more) and not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise not_regular()
+        if not more:  # the whole file in one read
+            return data
+        chunks, size = [data, more], len(data) + len(more)
+        while chunks[-1] and size <= limit:
+            chunks.append(os.read(fd, min(_CHUNK, limit + 1 - size)))
+            size += len(chunks[-1])
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
