@@ -81,19 +81,19 @@ def _list(args: argparse.Namespace) -> int:
             for e in entries
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return EXIT_OK
+        return EXIT_ERRORS if any(e.scenario is None for e in entries) else EXIT_OK
     if not entries:
         print("No scenarios found.")
     for e in entries:
         if e.scenario is None:
             print(f"{relative(e.path)}: cannot be played")
-            for d in e.errors:
-                print(f"  {clean(str(d))}")
+            for line in e.lines():
+                print(f"  {clean(line)}")
             continue
         s = e.scenario
         print(f"{clean(s.title)} [{s.language}, {s.minutes} min]  {relative(e.path)}")
         print(f"  {clean(' '.join(s.summary.split()))}")
-    return EXIT_OK
+    return EXIT_ERRORS if any(e.scenario is None for e in entries) else EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -124,14 +124,13 @@ def _validate(args: argparse.Namespace) -> int:
 def _explore(args: argparse.Namespace) -> int:
     from game.diagnostics import ScenarioError
     from game.explore import SAMPLES, explore, format_report
-    from game.loader import load
     from game.text import clean
+    from game.validator import load_playable
 
     try:
-        scenario = load(args.file)
+        scenario = load_playable(args.file)
     except ScenarioError as exc:
-        for d in exc.diagnostics:
-            print(clean(str(d)), file=sys.stderr)
+        print(clean(str(exc)), file=sys.stderr)
         return EXIT_ERRORS
     if args.samples is not None:
         report = explore(scenario, max_states=0, samples=max(1, args.samples), seed=args.seed)

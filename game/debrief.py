@@ -9,10 +9,13 @@ show text as it is.
 
 from __future__ import annotations
 
+import textwrap
+
 import attrs
 
 from game import model as m
 from game.i18n import decimal, tr
+from game.markdown import escape
 from game.run import Run
 from game.saves import Playthrough
 from game.text import clean, paragraphs, plain
@@ -74,6 +77,7 @@ class MeterLine:
     min: int
     max: int
     values: tuple[int, ...]  # the start, then after every step
+    decisions: tuple[int, ...] = ()  # for each value, the number of decisions taken by then
 
 
 @attrs.frozen
@@ -153,8 +157,11 @@ class PersonalDebrief:
                 ConceptNote(clean(c.name), _flat(c.what), _flat(c.how), _flat(c.why), _flat(source.cite) if source else "")
             )
 
+        taken = [0]  # decisions taken before each value
+        for step in run.steps:
+            taken.append(taken[-1] + scenario.scenes[step.scene].is_decision)
         meters = tuple(
-            MeterLine(labels[k], meter.min, meter.max, (meter.start, *(s.meters[k] for s in run.steps)))
+            MeterLine(labels[k], meter.min, meter.max, (meter.start, *(s.meters[k] for s in run.steps)), tuple(taken))
             for k, meter in scenario.meters.items()
         )
         answers = playthrough.reflections if playthrough is not None else {}
@@ -177,15 +184,18 @@ class PersonalDebrief:
         )
 
     def to_markdown(self, lang: str = "en") -> str:
+        """The debrief as a Markdown file. Every text from the scenario or the
+        player is escaped (game/markdown.py) before it goes into Koers' own
+        words, so none of it can act as markup."""
         t = lambda key, **kw: tr(lang, key, **kw)  # noqa: E731
-        out = [f"# {t('debrief.title')}: {self.title}", ""]
+        md = escape
+        out = [f"# {t('debrief.title')}: {md(self.title)}", ""]
         if self.player:
-            out += [t("debrief.player", player=self.player) + "  ", t("debrief.timers", timers=t(f"timers.{self.timers}")), ""]
-        out += [f"## {t('debrief.ending', title=self.ending_title)}", ""]
+            out += [t("debrief.player", player=md(self.player)) + "  ", t("debrief.timers", timers=t(f"timers.{self.timers}")), ""]
+        out += [f"## {t('debrief.ending', title=md(self.ending_title))}", ""]
         if self.rating:
             out += [t("debrief.rating", rating=t(f"rating.{self.rating}")), ""]
-        if self.ending_text:
-            out += [self.ending_text, ""]
+        out += [line for paragraph in self.ending_text.split("\n\n") if paragraph for line in (md(paragraph), "")]
         out += [f"## {t('debrief.timeline')}", ""]
         for n, d in enumerate(self.decisions, 1):
             timing = t("debrief.time", seconds=decimal(lang, d.ms / 1000))
@@ -193,40 +203,124 @@ class PersonalDebrief:
                 timing += f", {t('debrief.timeout')}"
             out += [f"### {t('debrief.decision', n=n)} ({timing})", ""]
             if d.prompt:
-                out += [f"> {d.speaker}: {d.prompt}" if d.speaker else f"> {d.prompt}", ""]
-            out += [f"**{t('debrief.you_chose')}:** {d.chosen}{format_effects(d.effects)}", ""]
+                out += [f"> {md(d.speaker)}: {md(d.prompt)}" if d.speaker else f"> {md(d.prompt)}", ""]
+            out += [f"**{t('debrief.you_chose')}:** {md(d.chosen + format_effects(d.effects))}", ""]
             if d.consequence:
-                out += [d.consequence, ""]
+                out += [md(d.consequence), ""]
             if d.alternatives:
                 out += [f"**{t('debrief.alternatives')}:**", ""]
                 for a in d.alternatives:
                     note = "" if a.available else f" ({t('debrief.not_available')})"
-                    out.append(f"- {a.text}{note}{leads(a)}{format_effects(a.effects)}")
+                    out.append(f"- {md(a.text)}{note}{md(leads(a) + format_effects(a.effects))}")
                 out.append("")
             if d.coaching:
-                out += [f"**{t('debrief.coaching')}:** {d.coaching}", ""]
+                out += [f"**{t('debrief.coaching')}:** {md(d.coaching)}", ""]
         if self.concepts:
             out += [f"## {t('debrief.concepts')}", ""]
             for c in self.concepts:
-                out += [f"### {c.name}", "", f"- **{t('debrief.what')}:** {c.what}", f"- **{t('debrief.how')}:** {c.how}",
-                        f"- **{t('debrief.why')}:** {c.why}"]
+                out += [f"### {md(c.name)}", "", f"- **{t('debrief.what')}:** {md(c.what)}",
+                        f"- **{t('debrief.how')}:** {md(c.how)}", f"- **{t('debrief.why')}:** {md(c.why)}"]
                 if c.source:
-                    out.append(f"- **{t('debrief.source')}:** {c.source}")
+                    out.append(f"- **{t('debrief.source')}:** {md(c.source)}")
                 out.append("")
-        out += [f"## {t('debrief.meters')}", "", "```"]
-        out += chart(self.meters)
-        out += ["```", ""]
+        out += [f"## {t('debrief.meters')}", ""]
+        out += [f"- {md(meter_words(line, lang))}" for line in self.meters]
+        out.append("")
         if self.reflections:
             out += [f"## {t('debrief.reflection')}", ""]
             for q in self.reflections:
-                out += [f"- {q.question}"]
+                out += [f"- {md(q.question)}"]
                 if q.answer:
                     status = t("debrief.shared") if q.shared else t("debrief.private")
-                    out += [f"  - {t('debrief.answer')} ({status}): {clean(q.answer)}"]
+                    out += [f"  - {t('debrief.answer')} ({status}): {md(q.answer)}"]
             out.append("")
         if self.transfer:
-            out += [f"## {t('debrief.transfer')}", "", self.transfer, ""]
+            out += [f"## {t('debrief.transfer')}", "", md(self.transfer), ""]
         return "\n".join(out)
+
+
+    def to_text(self, lang: str = "en", width: int = 80) -> str:
+        """The debrief as plain lines for a screen reader: no markup of any
+        kind, no drawn charts, every paragraph wrapped to ``width``."""
+        t = lambda key, **kw: tr(lang, key, **kw)  # noqa: E731
+        out: list[str] = []
+
+        def say(text: str, indent: int = 0) -> None:
+            pad = " " * indent
+            out.extend(textwrap.wrap(text, max(20, width - 1), initial_indent=pad, subsequent_indent=pad) or [""])
+
+        say(f"{t('debrief.title')}: {self.title}")
+        if self.player:
+            say(f"{t('debrief.player', player=self.player)}. {t('debrief.timers', timers=t(f'timers.{self.timers}'))}.")
+        out.append("")
+        heading = t("debrief.ending", title=self.ending_title)
+        if self.rating:
+            heading += f". {t('debrief.rating', rating=t(f'rating.{self.rating}'))}"
+        say(heading + ".")
+        for paragraph in self.ending_text.split("\n\n"):
+            if paragraph:
+                say(paragraph)
+        out += ["", t("debrief.timeline")]
+        for n, d in enumerate(self.decisions, 1):
+            timing = t("debrief.time", seconds=decimal(lang, d.ms / 1000))
+            if d.timed_out:
+                timing += f", {t('debrief.timeout')}"
+            out.append("")
+            say(f"{t('debrief.decision', n=n)} ({timing}).")
+            if d.prompt:
+                say(f"{d.speaker}: {d.prompt}" if d.speaker else d.prompt, 2)
+            say(f"{t('debrief.you_chose')}: {d.chosen}{format_effects(d.effects)}", 2)
+            if d.consequence:
+                say(d.consequence, 2)
+            if d.alternatives:
+                say(f"{t('debrief.alternatives')}:", 2)
+                for a in d.alternatives:
+                    note = "" if a.available else f" ({t('debrief.not_available')})"
+                    say(f"- {a.text}{note}{leads(a)}{format_effects(a.effects)}", 4)
+            if d.coaching:
+                say(f"{t('debrief.coaching')}: {d.coaching}", 2)
+        if self.concepts:
+            out += ["", t("debrief.concepts")]
+            for c in self.concepts:
+                out.append("")
+                say(c.name, 2)
+                for key, text in (("debrief.what", c.what), ("debrief.how", c.how), ("debrief.why", c.why),
+                                  ("debrief.source", c.source)):
+                    if text:
+                        say(f"{t(key)}: {text}", 4)
+        out += ["", t("debrief.meters")]
+        for line in self.meters:
+            say(meter_words(line, lang) + ".", 2)
+        if self.reflections:
+            out += ["", t("debrief.reflection")]
+            for q in self.reflections:
+                say(q.question, 2)
+                if q.answer:
+                    status = t("debrief.shared") if q.shared else t("debrief.private")
+                    say(f"{t('debrief.answer')} ({status}): {q.answer}", 4)
+        if self.transfer:
+            out += ["", t("debrief.transfer")]
+            say(self.transfer, 2)
+        return "\n".join(out) + "\n"
+
+
+def meter_words(line: MeterLine, lang: str) -> str:
+    """A meter over time in words: where it began and ended, and its lowest
+    and highest point when those lay outside that."""
+    t = lambda key, **kw: tr(lang, key, **kw)  # noqa: E731
+    values = line.values
+    parts = [t("debrief.meter_from_to", label=line.label, start=values[0], end=values[-1])]
+
+    def when(i: int) -> str:
+        n = line.decisions[i] if i < len(line.decisions) else i
+        return t("debrief.at_start") if n == 0 else t("debrief.at_decision", n=n)
+
+    low, high = min(values), max(values)
+    if low < min(values[0], values[-1]):
+        parts.append(t("debrief.meter_low", value=low, when=when(values.index(low))))
+    if high > max(values[0], values[-1]):
+        parts.append(t("debrief.meter_high", value=high, when=when(values.index(high))))
+    return ", ".join(parts)
 
 
 def _scene_text(scenario: m.Scenario, scene_id: str) -> str:

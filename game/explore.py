@@ -16,7 +16,7 @@ from collections.abc import Hashable
 import attrs
 
 from game import model as m
-from game.run import Run
+from game.run import Run, RunError
 
 MAX_STATES = 20_000
 SAMPLES = 3_000
@@ -85,12 +85,17 @@ def explore(scenario: m.Scenario, max_states: int = MAX_STATES, samples: int = S
     states: dict[Hashable, Run] = {_key(start): start}
     edges: dict[Hashable, list[tuple[Hashable, str, str]]] = {}
     queue = deque([_key(start)])
+    stuck: list[tuple[Hashable, str]] = []  # a state, and the scene a choice there leads to where no choice is available
     while queue:
         key = queue.popleft()
         run = states[key]
         out = edges[key] = []
         for choice in run.choices:
-            nxt = attrs.evolve(run.choose(choice.id), steps=())
+            try:
+                nxt = attrs.evolve(run.choose(choice.id), steps=())
+            except RunError:
+                stuck.append((key, choice.leads_to(run.meters, run.flags)))
+                continue
             nkey = _key(nxt)
             out.append((nkey, run.at, choice.id))
             if nkey not in states:
@@ -98,12 +103,11 @@ def explore(scenario: m.Scenario, max_states: int = MAX_STATES, samples: int = S
                     return _sample(scenario, samples, seed)
                 states[nkey] = nxt
                 queue.append(nkey)
-    return _summarise(scenario, states, edges, _key(start))
+    return _summarise(scenario, states, edges, _key(start), stuck)
 
 
-def _summarise(scenario, states, edges, root) -> Report:
+def _summarise(scenario, states, edges, root, stuck) -> Report:
     endings_at = {k: r.at for k, r in states.items() if r.finished}
-    stuck_keys = [k for k, r in states.items() if not r.finished and not edges[k]]
 
     # Shortest routes: breadth-first parents from the root.
     parent: dict[Hashable, Hashable | None] = {root: None}
@@ -142,7 +146,7 @@ def _summarise(scenario, states, edges, root) -> Report:
                     best[nk] = (best[k][0] + 1, k)
         for k, ending in endings_at.items():
             per_ending[ending] = per_ending.get(ending, 0) + count[k]
-        paths = sum(count[k] for k in endings_at) + sum(count[k] for k in stuck_keys)
+        paths = sum(count[k] for k in endings_at) + sum(count[k] for k, _ in stuck)
         if finished:
             far = max(endings_at, key=lambda k: best[k][0])
             chain = []
@@ -174,7 +178,7 @@ def _summarise(scenario, states, edges, root) -> Report:
         choices=frozenset((a, c) for out in edges.values() for _, a, c in out),
         shortest=shortest,
         longest=longest,
-        stuck=tuple(route(k) for k in stuck_keys),
+        stuck=tuple((*route(k), target) for k, target in stuck),
     )
 
 
@@ -212,10 +216,12 @@ def _sample(scenario: m.Scenario, samples: int, seed: int) -> Report:
             fresh = [c for c in run.choices if (run.at, c.id) not in choices]
             choice = rng.choice(fresh or run.choices)
             choices.add((run.at, choice.id))
-            run = run.choose(choice.id)
+            try:
+                run = run.choose(choice.id)
+            except RunError:
+                stuck.append((*run.path, choice.leads_to(run.meters, run.flags)))
+                break
         if not run.finished:
-            if not run.choices:
-                stuck.append(run.path)
             continue
         endings[run.at] = endings.get(run.at, 0) + 1
         here = ranges.setdefault(run.at, {})

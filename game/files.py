@@ -49,3 +49,24 @@ def read_regular(path: str, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def write_private(folder: str | os.PathLike[str], stem: str, suffix: str, text: str) -> str:
+    """Write ``text`` to a new file ``<stem><suffix>`` in ``folder`` (made if
+    need be), readable by its owner only, and never over an existing file: a
+    taken name gets a number. Returns the file's path; raises OSError."""
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    for n in range(1, 1000):
+        path = os.path.join(folder, f"{stem}{'' if n == 1 else f'-{n}'}{suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
+        except FileExistsError:
+            continue
+        try:
+            with open(fd, "wb") as f:
+                f.write(text.encode("utf-8"))
+        except BaseException:
+            os.unlink(path)
+            raise
+        return path
+    raise OSError(errno.EEXIST, "too many files of that name")

@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import html
 import io
-import re
 from collections.abc import Callable
 from functools import partial
 
 from game import model as m
 from game.group import Count, Debrief, Decision, Report, Route
 from game.i18n import decimal, tr
+from game.markdown import escape
 from game.text import clean, paragraphs, plain, spans
 
 FORMATS = {".md": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
@@ -155,15 +155,7 @@ def to_text(report: Report) -> str:
 
 # Markdown -------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
-
-
-def _md(text: str) -> str:
-    """Plain text safe in Markdown: on one line, with every mark that could
-    make a link, an image, emphasis, a table cell or HTML escaped. Our own
-    prefix starts every line, so a leading '-' or '1.' stays text too."""
-    text = " ".join(clean(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+_md = escape
 
 
 def _md_text(text: str) -> str:

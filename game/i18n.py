@@ -56,6 +56,11 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "debrief.why": "Why",
         "debrief.source": "Source",
         "debrief.meters": "Meters over time",
+        "debrief.meter_from_to": "{label}: from {start} to {end}",
+        "debrief.meter_low": "lowest {value} {when}",
+        "debrief.meter_high": "highest {value} {when}",
+        "debrief.at_start": "at the start",
+        "debrief.at_decision": "at decision {n}",
         "debrief.reflection": "Reflection",
         "debrief.answer": "Your answer",
         "debrief.shared": "Shared with the group",
@@ -63,7 +68,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "debrief.transfer": "Back at work",
         "debrief.replay": "Replay from decision {n}",
         "debrief.export": "Export to Markdown",
-        "debrief.exported": "Exported to {path}",
+        "debrief.exported": "Exported, readable by you only, to:",
         "debrief.export_failed": "Could not export: {reason}",
         "debrief.player": "Player: {player}",
         "debrief.timers": "Timers: {timers}",
@@ -99,7 +104,19 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "cmd.help_help": "The keys",
         "cmd.export": "Export debrief",
         "cmd.export_help": "Write the debrief as Markdown",
-        "error.save_failed": "Could not save: {reason}",
+        "save.not_saved": "Your playthrough is not being saved: Koers cannot write to {folder} ({reason}).",
+        "save.permission": "no permission to write there",
+        "save.full": "the disk is full",
+        "save.not_a_folder": "a file is in the way of the folder",
+        "save.too_large": "the playthrough is too large to save; shorten the reflections",
+        "lock.title": "Open elsewhere",
+        "lock.text": "This playthrough is open in another Koers window, which keeps saving it. Start a new playthrough of {title} here?",
+        "lock.new": "Start a new playthrough",
+        "lock.back": "Back",
+        "plain.locked": "Your playthrough of {title} is open in another Koers window; this one starts a new playthrough.",
+        "error.cannot_go_on": "The story cannot go on: {reason}. The scenario needs fixing.",
+        "error.not_text": "That is not valid UTF-8 text; please type it again.",
+        "prefs.ignored": "Your settings file {path} could not be read ({reason}); starting with the default settings.",
         "plain.name": "Your name or a pseudonym: ",
         "plain.resumed": "Resuming your playthrough of {when}.",
         "plain.prompt": "Your choice (1–{n}): ",
@@ -213,6 +230,11 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "debrief.why": "Waarom",
         "debrief.source": "Bron",
         "debrief.meters": "Meters door de tijd",
+        "debrief.meter_from_to": "{label}: van {start} naar {end}",
+        "debrief.meter_low": "laagste {value} {when}",
+        "debrief.meter_high": "hoogste {value} {when}",
+        "debrief.at_start": "aan het begin",
+        "debrief.at_decision": "bij beslissing {n}",
         "debrief.reflection": "Reflectie",
         "debrief.answer": "Jouw antwoord",
         "debrief.shared": "Gedeeld met de groep",
@@ -220,7 +242,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "debrief.transfer": "Terug op het werk",
         "debrief.replay": "Speel opnieuw vanaf beslissing {n}",
         "debrief.export": "Exporteer naar Markdown",
-        "debrief.exported": "Geëxporteerd naar {path}",
+        "debrief.exported": "Geëxporteerd, alleen voor jou leesbaar, naar:",
         "debrief.export_failed": "Exporteren mislukt: {reason}",
         "debrief.player": "Speler: {player}",
         "debrief.timers": "Timers: {timers}",
@@ -256,7 +278,19 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "cmd.help_help": "De toetsen",
         "cmd.export": "Nabespreking exporteren",
         "cmd.export_help": "Schrijf de nabespreking als Markdown",
-        "error.save_failed": "Opslaan mislukt: {reason}",
+        "save.not_saved": "Je speelronde wordt niet opgeslagen: Koers kan niet schrijven in {folder} ({reason}).",
+        "save.permission": "geen toestemming om daar te schrijven",
+        "save.full": "de schijf is vol",
+        "save.not_a_folder": "er staat een bestand waar de map hoort",
+        "save.too_large": "de speelronde is te groot om op te slaan; maak de reflecties korter",
+        "lock.title": "Elders geopend",
+        "lock.text": "Deze speelronde is geopend in een ander Koers-venster, dat haar blijft opslaan. Hier een nieuwe speelronde van {title} beginnen?",
+        "lock.new": "Nieuwe speelronde beginnen",
+        "lock.back": "Terug",
+        "plain.locked": "Je speelronde van {title} is geopend in een ander Koers-venster; hier begint een nieuwe speelronde.",
+        "error.cannot_go_on": "Het verhaal kan niet verder: {reason}. Het scenario moet worden verbeterd.",
+        "error.not_text": "Dat is geen geldige UTF-8-tekst; typ het opnieuw.",
+        "prefs.ignored": "Je instellingenbestand {path} was niet te lezen ({reason}); Koers begint met de standaardinstellingen.",
         "plain.name": "Je naam of een pseudoniem: ",
         "plain.resumed": "Je gaat verder met je speelronde van {when}.",
         "plain.prompt": "Jouw keuze (1–{n}): ",
@@ -341,6 +375,13 @@ def tr(lang: str, key: str, **values: object) -> str:
     """The interface string ``key`` in ``lang`` (English when ``lang`` is unknown)."""
     table = STRINGS.get(lang, STRINGS["en"])
     return table[key].format(**values) if values else table[key]
+
+
+def not_saved(lang: str, folder: object, kind: str, detail: str) -> str:
+    """The sentence that tells a player their playthrough is not being saved (see game.store.NotSaved)."""
+    known = ("permission", "full", "not_a_folder", "too_large")
+    reason = tr(lang, f"save.{kind}") if kind in known else detail
+    return tr(lang, "save.not_saved", folder=folder, reason=reason)
 
 
 def default_language(environ: Mapping[str, str] | None = None) -> str:

@@ -31,27 +31,34 @@ def add_play_options(parser: argparse.ArgumentParser, top: bool) -> None:
 
 
 def play(args: argparse.Namespace) -> int:
+    from game.i18n import tr
     from game.prefs import default_prefs_path, default_saves_dir, load_prefs, save_prefs
-    from game.text import clean
+    from game.text import clean, is_utf8, typed_name
 
+    given = {}
+    for option in ("player", "session"):
+        value = getattr(args, option)
+        if value is not None and not is_utf8(value):
+            print(f"koers: --{option} is not valid UTF-8 text; type it again", file=sys.stderr)
+            return EXIT_ERRORS
+        given[option] = typed_name(value) if value else None
     file = getattr(args, "file", None)
     prefs_path = default_prefs_path()
-    prefs = load_prefs(prefs_path)
+    prefs, ignored = load_prefs(prefs_path)
     lang = args.lang or prefs.lang or default_language()
-    player = args.player or prefs.player
-    session = args.session or prefs.session
+    player = given["player"] or prefs.player
+    session = given["session"] or prefs.session
     saves_dir = default_saves_dir(args.saves)
 
     scenario = None
     if file is not None:
         from game.diagnostics import ScenarioError
-        from game.loader import load
+        from game.validator import load_playable
 
         try:
-            scenario = load(file)
+            scenario = load_playable(file)
         except ScenarioError as exc:
-            for d in exc.diagnostics:
-                print(clean(str(d)), file=sys.stderr)
+            print(clean(str(exc)), file=sys.stderr)
             return EXIT_ERRORS
 
     if args.plain:
@@ -60,12 +67,16 @@ def play(args: argparse.Namespace) -> int:
         if scenario is None:
             print("koers: --plain needs a scenario FILE: koers play --plain FILE", file=sys.stderr)
             return EXIT_ERRORS
+        if ignored:
+            print(tr(lang, "prefs.ignored", path=clean(str(prefs_path)), reason=ignored), file=sys.stderr)
+        # Bytes that are not UTF-8 reach the player as a question to type again, not as a traceback.
+        sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[attr-defined]
         if player is None:
             player = ask_player(lang)
             if player is None:
                 return EXIT_OK
-        save_prefs(prefs_path, prefs._replace(player=clean(player), session=session, lang=lang))
-        return PlainPlayer(scenario, saves_dir, clean(player), session, lang, prefs.timers, sys.stdin, sys.stdout).play()
+        save_prefs(prefs_path, prefs._replace(player=player, session=session, lang=lang))
+        return PlainPlayer(scenario, saves_dir, player, session, lang, prefs.timers, sys.stdin, sys.stdout).play()
 
     from game.ui.app import make_app
 

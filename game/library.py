@@ -12,9 +12,9 @@ from pathlib import Path
 
 import attrs
 
-from game.diagnostics import Diagnostic, ScenarioError
-from game.loader import load
+from game.diagnostics import Diagnostic, shown
 from game.model import Scenario
+from game.validator import check_files
 
 
 def bundled_dir() -> Path:
@@ -27,28 +27,38 @@ def bundled_dir() -> Path:
 
 @attrs.frozen
 class Entry:
+    """One scenario file: its scenario if it can be played, else the errors that stop it."""
+
     path: Path
     scenario: Scenario | None
     errors: tuple[Diagnostic, ...] = ()
+    omitted: int = 0  # errors found beyond those kept (a hostile file)
+
+    def lines(self) -> list[str]:
+        """The errors as printed: the first ones, then how many more."""
+        return shown(list(self.errors), self.omitted)
 
 
 def scenario_files(folders: Iterable[Path]) -> list[Path]:
+    """The scenario files named, and the ``*.yaml`` and ``*.yml`` files in the
+    folders named. Anything by such a name that is not a folder counts, so that
+    a named pipe or a device is refused with its reason, not passed over."""
     files: list[Path] = []
     for folder in folders:
-        if folder.is_file():
+        if folder.is_dir():
+            files.extend(sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir()))
+        elif folder.exists():
             files.append(folder)
-        elif folder.is_dir():
-            files.extend(sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
     return files
 
 
 def discover(folders: Iterable[Path]) -> list[Entry]:
+    """Every scenario file in ``folders``, loaded and checked; translations are
+    checked against their originals. A scenario with an error is never offered."""
     entries = []
-    for path in scenario_files(folders):
-        try:
-            entries.append(Entry(path, load(path)))
-        except ScenarioError as exc:
-            entries.append(Entry(path, None, tuple(exc.diagnostics)))
+    for checked in check_files(scenario_files(folders)):
+        errors = () if checked.playable else checked.errors
+        entries.append(Entry(Path(checked.path), checked.playable, errors, checked.omitted if errors else 0))
     return entries
 
 

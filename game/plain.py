@@ -20,11 +20,12 @@ from typing import TextIO
 import attrs
 
 from game.debrief import PersonalDebrief
-from game.i18n import tr
+from game.i18n import not_saved, tr
 from game.model import Scenario
-from game.run import Run
-from game.saves import Playthrough, Settings, list_saves, resume, save
-from game.text import clean, paragraphs, plain
+from game.run import Run, RunError
+from game.saves import Playthrough, Settings, list_saves, resume
+from game.store import Lock, NotSaved, Store
+from game.text import clean, is_utf8, paragraphs, plain, typed, typed_name
 
 WIDTH = 78
 TIMER_FACTOR = {"on": 1.0, "slow": 2.0, "off": None}
@@ -51,20 +52,30 @@ class PlainPlayer:
         self.stdin, self.stdout, self.clock = stdin, stdout, clock
         self.timed = timers != "off" and _is_tty(stdin)
         self.factor = TIMER_FACTOR[timers]
-        self.playthrough, self.run = self._open(player, session, timers)
+        self.store = Store(saves_dir)
+        self.lock: Lock | None = None
+        self.saving = True  # whether the last save was written
+        self.player, self.session, self.timers = player, session, timers
 
-    def _open(self, player: str, session: str | None, timers: str) -> tuple[Playthrough, Run]:
+    def _open(self) -> tuple[Playthrough, Run]:
+        """The player's unfinished playthrough of this scenario, resumed, or a new one."""
         good, _bad = list_saves(self.saves_dir)
         for _path, p in good:
-            if p.scenario.key == self.scenario.key and p.player == player and not p.finished:
+            if p.scenario.key == self.scenario.key and p.player == self.player and not p.finished:
                 run, notes = resume(p, self.scenario)
-                p = attrs.evolve(p, settings=Settings(timers=timers))  # the player's current need wins
+                self.lock = self.store.lock(p.id)
+                if self.lock is None:
+                    self.say(tr(self.lang, "plain.locked", title=self.scenario.title))
+                    break
+                p = attrs.evolve(p, settings=Settings(timers=self.timers))  # the player's current need wins
                 self.say(tr(self.lang, "plain.resumed", when=p.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
                 for note in notes:
                     self.say(f"{tr(self.lang, 'play.notes')}: {note}")
                 return p, run
-        p = Playthrough.new(self.scenario, player, session=session, settings=Settings(timers=timers))
-        return p, Run.start(self.scenario)
+        run = Run.start(self.scenario)
+        p = Playthrough.new(self.scenario, self.player, session=self.session, settings=Settings(timers=self.timers))
+        self.lock = self.store.lock(p.id)
+        return p, run
 
     # -- output ------------------------------------------------------------
 
@@ -98,12 +109,40 @@ class PlainPlayer:
 
     def play(self) -> int:
         try:
+            self.playthrough, self.run = self._open()
+            self.check_saving()
             while not self.run.finished:
                 self.scene()
             self.debrief()
         except _EndOfInput:
             self.say(tr(self.lang, "plain.saved"))
+        except RunError as exc:  # only a scenario that was never validated gets here
+            self.say(tr(self.lang, "error.cannot_go_on", reason=str(exc)))
+            return 2
+        finally:
+            if self.lock is not None:
+                self.lock.release()
         return 0
+
+    def check_saving(self) -> None:
+        try:
+            self.store.check()
+        except NotSaved as exc:
+            self.not_saved(exc)
+
+    def keep(self) -> None:
+        """Save now; a failed save is said once, and again after one that worked."""
+        try:
+            self.store.write(self.playthrough)
+        except NotSaved as exc:
+            if self.saving:
+                self.not_saved(exc)
+        else:
+            self.saving = True
+
+    def not_saved(self, exc: NotSaved) -> None:
+        self.saving = False
+        self.say(not_saved(self.lang, exc.folder, exc.kind, exc.detail))
 
     def scene(self) -> None:
         run = self.run
@@ -144,7 +183,7 @@ class PlainPlayer:
     def advance(self, run: Run) -> None:
         self.run = run
         self.playthrough = self.playthrough.record(run)
-        save(self.saves_dir, self.playthrough)
+        self.keep()
 
     def debrief(self) -> None:
         questions = self.scenario.debrief.reflection
@@ -154,9 +193,10 @@ class PlainPlayer:
             self.say(f"{tr(self.lang, 'debrief.reflection')}: {' '.join(plain(p) for p in paragraphs(question))}")
             answer = self.ask(tr(self.lang, "plain.answer"))
             if answer:
-                self.playthrough = self.playthrough.with_reflection(i, clean(answer))
-                save(self.saves_dir, self.playthrough)
-        self.say(PersonalDebrief.build(self.scenario, self.run, self.playthrough).to_markdown(self.lang))
+                self.playthrough = self.playthrough.with_reflection(i, typed(answer))
+                self.keep()
+        self.stdout.write(PersonalDebrief.build(self.scenario, self.run, self.playthrough).to_text(self.lang, WIDTH + 2))
+        self.stdout.flush()
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -167,11 +207,16 @@ def _is_tty(stream: TextIO) -> bool:
 
 
 def ask_player(lang: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> str | None:
-    """Ask for a name once; None at end of input or for an empty answer."""
-    stdout.write(tr(lang, "plain.name"))
-    stdout.flush()
-    line = stdin.readline()
-    if not line:
-        stdout.write("\n")
-    name = clean(line).strip()
-    return name or None
+    """Ask for a name until one is given; None at end of input."""
+    while True:
+        stdout.write(tr(lang, "plain.name"))
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            stdout.write("\n")
+            return None
+        name = typed_name(line)
+        if not is_utf8(line):
+            stdout.write(tr(lang, "error.not_text") + "\n")
+        elif name:
+            return name

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from typing import NamedTuple
 
+from game.files import read_regular
 from game.i18n import LANGUAGES
+from game.text import typed_name
 
 ENV_VAR = "KOERS_SAVES"
 
@@ -36,7 +38,7 @@ class Prefs(NamedTuple):
 
         def text(key: str) -> str | None:
             value = data.get(key)
-            return value if isinstance(value, str) and value.strip() else None
+            return (typed_name(value) or None) if isinstance(value, str) else None
 
         lang = text("lang")
         timers = text("timers")
@@ -66,18 +68,44 @@ def default_saves_dir(
     return platformdirs.user_data_path("koers", appauthor=False) / "saves"
 
 
+def exports_dir(saves_dir: Path) -> Path:
+    """Where a player's own debrief exports go: a Koers folder in their
+    documents, where they will look. Never inside the saves folder, which
+    players hand to their trainer: an export holds their private answers."""
+    import platformdirs  # only on export: it costs start-up time
+
+    folder = platformdirs.user_documents_path() / "Koers"
+    saves = saves_dir.resolve()
+    if folder.resolve() == saves or saves in folder.resolve().parents:
+        folder = saves.parent / f"{saves.name}-exports"
+    return folder
+
+
 def default_prefs_path() -> Path:
     import platformdirs  # only when no path was given: it costs start-up time
 
     return platformdirs.user_config_path("koers", appauthor=False) / "settings.json"
 
 
-def load_prefs(path: str | os.PathLike[str]) -> Prefs:
+MAX_BYTES = 64 * 1024  # a settings file holds four short values
+
+
+def load_prefs(path: str | os.PathLike[str]) -> tuple[Prefs, str | None]:
+    """The remembered settings, and why the file was ignored if it was: any
+    file that is not a small JSON object of settings (a pipe, a device, a huge
+    or deeply nested file, random bytes) is passed over, and the game starts."""
     try:
-        with open(path, encoding="utf-8") as f:
-            return Prefs.from_json(json.load(f))
-    except (OSError, ValueError):
-        return Prefs()
+        data = read_regular(os.fspath(path), MAX_BYTES)
+    except FileNotFoundError:
+        return Prefs(), None
+    except OSError as exc:
+        return Prefs(), exc.strerror or str(exc)
+    if len(data) > MAX_BYTES:
+        return Prefs(), f"larger than {MAX_BYTES // 1024} KiB"
+    try:
+        return Prefs.from_json(json.loads(data.decode("utf-8"))), None
+    except (ValueError, RecursionError):  # a UnicodeDecodeError is a ValueError too
+        return Prefs(), "not valid JSON"
 
 
 def save_prefs(path: str | os.PathLike[str], prefs: Prefs) -> None:

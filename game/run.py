@@ -15,7 +15,8 @@ from game import model as m
 
 
 class RunError(Exception):
-    """A choice that is not available now (a bug in the caller, or a stale save)."""
+    """A choice that is not available now, or a place the story cannot go on
+    from (a bug in the caller, a stale save, or a scenario that was not validated)."""
 
 
 @attrs.frozen
@@ -40,7 +41,17 @@ class Run:
 
     @classmethod
     def start(cls, scenario: m.Scenario) -> Run:
-        return cls(scenario, scenario.start, {k: v.start for k, v in scenario.meters.items()})
+        if scenario.start not in scenario.scenes:
+            raise RunError(f"the scenario starts at '{scenario.start}', which is not a scene")
+        return cls(scenario, scenario.start, {k: v.start for k, v in scenario.meters.items()}).arrived()
+
+    def arrived(self) -> Run:
+        """This run, if the story can go on from where it is: an ending, or a
+        scene with a choice available. Every new Run is checked so, so that no
+        front-end ever stands in a scene it cannot leave."""
+        if self.at not in self.scenario.endings and not self.choices:
+            raise RunError(f"no choice is available in scene '{self.at}', so the story cannot go on")
+        return self
 
     # -- reading -----------------------------------------------------------
 
@@ -102,12 +113,14 @@ class Run:
         if timed_out and (scene.timer is None or scene.timer.timeout != choice_id):
             raise RunError(f"'{choice_id}' is not what happens when time runs out in scene '{scene.id}'")
         target = choice.leads_to(self.meters, self.flags)
+        if target not in self.scenario.scenes and target not in self.scenario.endings:
+            raise RunError(f"choice '{choice_id}' in scene '{scene.id}' leads to '{target}', which is no scene or ending")
         meters = dict(self.meters)
         for effect in choice.effects:
             meters[effect.meter] = self.scenario.meters[effect.meter].clamp(meters[effect.meter] + effect.delta)
         flags = self.flags.union(choice.set)
         step = Step(scene.id, choice.id, max(0, int(ms)), timed_out, meters, flags)
-        return attrs.evolve(self, at=target, meters=meters, flags=flags, steps=(*self.steps, step))
+        return attrs.evolve(self, at=target, meters=meters, flags=flags, steps=(*self.steps, step)).arrived()
 
     def time_out(self, ms: int) -> Run:
         """Take the scene's timeout choice, as when the timer runs out."""

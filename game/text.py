@@ -10,15 +10,38 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls, DEL, and the bidi overrides that can disguise text;
-# newline and tab survive (tab becomes a space).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, the bidi overrides that can disguise text, and
+# lone surrogates (no encoder writes them); newline and tab survive (tab
+# becomes a space).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# What a person types may hold more: also zero-width characters and marks,
+# line and paragraph separators, and newlines (every field is one line).
+_TYPED = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+# Bytes that were not UTF-8, as Python hands them over from a command line or a terminal.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 _EMPHASIS = re.compile(r"\\\*|\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=[^\s*])(.+?)(?<=[^\s*])\*")
 
 
 def clean(text: str) -> str:
     """``text`` without terminal control characters."""
     return _CONTROL.sub("", text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def typed(text: str) -> str:
+    """What a person typed (a name, a session code, an answer), as Koers stores
+    it: without the characters that could hide or disguise text, and without
+    space at either end. Cleaned once, where it enters Koers."""
+    return _TYPED.sub("", text.replace("\t", " ")).strip()
+
+
+def typed_name(text: str) -> str:
+    """A name or session code: typed, with its spaces made single."""
+    return " ".join(typed(text).split())
+
+
+def is_utf8(text: str) -> bool:
+    """False for text decoded with surrogateescape from bytes that were not UTF-8."""
+    return _NOT_UTF8.search(text) is None
 
 
 def paragraphs(text: str) -> list[str]:

@@ -1,6 +1,8 @@
 from pathlib import Path
 
+import cmarkgfm
 import pytest
+from cmarkgfm.cmark import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -22,3 +24,8 @@ def routed_base(tmp_path) -> Path:
     path = tmp_path / "routed.en.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def gfm(markdown: str) -> str:
+    """Markdown as GitHub renders it (cmark-gfm), raw HTML let through so that a test sees any."""
+    return cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)

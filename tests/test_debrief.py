@@ -72,7 +72,7 @@ def test_markdown_export_has_every_part_and_no_control_bytes():
     text = PersonalDebrief.build(scenario, run, p).to_markdown("en")
     for part in ("## Ending: Bad", "Rating: weak", "### Decision 2 (5.0 s, time ran out)", "**Other options:**",
                  "**Coaching:** Waiting cost you.", "## Meters over time", "Your answer (Private): Private thought",
-                 "## Back at work", "Player: Zed[31m"):
+                 "## Back at work", "Player: Zed\\[31m"):
         assert part in text, part
     assert "\x1b" not in text and "\x07" not in text
     dutch = PersonalDebrief.build(scenario, run, p).to_markdown("nl")

@@ -11,6 +11,8 @@ GAME = Path(__file__).resolve().parent.parent / "game"
 # keys built at run time are listed in DYNAMIC with every value they can take.
 USED = re.compile(r"""\btr?\((?:[\w.]+,\s*)?["']([a-z_]+\.[a-z_]+)["']""")
 DYNAMIC = {f"rating.{r}" for r in ("strong", "mixed", "weak")} | {f"timers.{t}" for t in ("on", "slow", "off")}
+# Worded by i18n.not_saved itself, for each kind of game.store.NotSaved.
+DYNAMIC |= {"save.not_saved"} | {f"save.{k}" for k in ("permission", "full", "not_a_folder", "too_large")}
 
 
 def keys_in_code() -> set[str]:

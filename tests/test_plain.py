@@ -40,8 +40,11 @@ def test_plays_to_the_debrief_showing_hostile_text_as_text(tmp_path):
     assert "[@click=app.quit]x[/] says hello and ]52;c;aGk=." in text
     assert "1. [@click=app.quit]Ask[/]" in text
     assert "Zed [/bold] nods." in text  # the consequence
-    assert "## Ending: Good [/bold]" in text and "### Decision 2" in text
+    assert "Ending: Good [/bold]. Rating: strong." in text and "\nDecision 2 (" in text
     assert "Your answer (Private): Not sure yet" in text
+    debrief = text[text.index("Debrief:"):]
+    assert not any(mark in debrief for mark in ("#", "**", "```", "▁", "▄", "█"))  # plain text for a screen reader
+    assert "Trust [b]: from 5 to 8." in debrief  # meters in words
     assert "seconds" not in text  # piped input: no timer
     ((_, p),), bad = list_saves(tmp_path / "saves")
     assert bad == [] and p.finished and p.ending == "good"
@@ -90,6 +93,29 @@ def test_broken_file_and_missing_file_fail_with_one_line(tmp_path):
     assert out.returncode == 2 and out.stderr.decode().startswith(f"{bad}:") and b"Traceback" not in out.stderr
     out = koers(tmp_path, "play", "--plain")
     assert out.returncode == 2 and b"needs a scenario FILE" in out.stderr
+
+
+def test_a_saves_folder_that_cannot_be_written_is_said_before_the_first_scene(tmp_path):
+    (tmp_path / "saves").write_text("a file")
+    out = play(tmp_path, "1\n1\n")
+    text = out.stdout.decode()
+    assert out.returncode == 0 and b"Traceback" not in out.stderr
+    said = text.index("Your playthrough is not being saved: Koers cannot write to")
+    assert said < text.index("says hello") and text.count("not being saved") == 1
+    assert (tmp_path / "saves").read_text() == "a file"
+
+
+def test_a_playthrough_open_elsewhere_starts_a_new_one(tmp_path):
+    from game.store import Store
+
+    play(tmp_path, "2\n")
+    ((_, first),), _ = list_saves(tmp_path / "saves")
+    lock = Store(tmp_path / "saves").lock(first.id)
+    text = play(tmp_path, "1\n").stdout.decode()
+    lock.release()
+    assert "is open in another Koers window; this one starts a new playthrough" in text and "Resuming" not in text
+    good, _ = list_saves(tmp_path / "saves")
+    assert len(good) == 2 and next(p for _, p in good if p.id == first.id) == first
 
 
 def test_timer_runs_on_a_terminal_and_times_out(tmp_path, monkeypatch):

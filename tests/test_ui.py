@@ -4,6 +4,7 @@ import html
 import json
 import re
 import shutil
+import stat
 
 import pytest
 from conftest import FIXTURES
@@ -12,7 +13,7 @@ from textual.widgets import OptionList, Switch
 from game.saves import list_saves
 from game.ui.app import make_app
 from game.ui.debrief import DebriefScreen
-from game.ui.dialogs import NameScreen, SettingsScreen
+from game.ui.dialogs import LockedScreen, NameScreen, SettingsScreen
 from game.ui.help import HelpScreen
 from game.ui.library import LibraryScreen
 from game.ui.play import PlayScreen
@@ -42,6 +43,7 @@ def folders(tmp_path):
 
 def app_for(folders, clock=None, player="Zed", **kw):
     scenarios, saves, settings = folders
+    kw.setdefault("exports_dir", saves.parent / "Documents" / "Koers")
     return make_app([scenarios], saves, player=player, settings_path=settings, clock=clock or FakeClock(), **kw)
 
 
@@ -200,6 +202,49 @@ async def test_quit_and_resume_exactly(folders):
     assert len(saved(folders)) == 1 and saved(folders)[0].ending == "good"
 
 
+async def test_a_saves_folder_that_cannot_be_written_is_said_before_the_first_scene(folders):
+    folders[1].write_text("a file where the saves folder should be")
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        play = await open_scenario(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "Your playthrough is not being saved: Koers cannot write to" in text
+        assert "a file is in the way of the folder" in text
+        await pilot.press("1")
+        await settle(pilot)
+        assert play.run.at == "two"  # the game goes on
+        assert "not being saved" in screen_text(app)
+    assert folders[1].read_text() == "a file where the saves folder should be"
+
+
+async def test_a_playthrough_open_elsewhere_offers_a_new_one(folders):
+    from game.store import Store
+
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_scenario(pilot)
+        await pilot.press("2")
+        await pilot.press("q")
+    (first,) = saved(folders)
+    elsewhere = Store(folders[1]).lock(first.id)  # another Koers plays it now
+    app = app_for(folders)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the unfinished playthrough, highlighted first
+        await settle(pilot)
+        assert isinstance(app.screen, LockedScreen)
+        assert "open in another Koers window" in " ".join(screen_text(app).split())
+        await pilot.press("enter")  # Start a new playthrough
+        await settle(pilot)
+        play = app.screen
+        assert isinstance(play, PlayScreen) and play.run.steps == () and play.playthrough.id != first.id
+        await pilot.press("1")
+        await settle(pilot)
+    elsewhere.release()
+    assert {p.id for p in saved(folders)} == {first.id, play.playthrough.id}
+    assert next(p for p in saved(folders) if p.id == first.id) == first  # untouched
+
+
 async def finish(pilot):
     await open_scenario(pilot)
     await pilot.press("1", "1")
@@ -267,14 +312,25 @@ async def test_replay_from_a_decision_keeps_the_original(folders):
     assert by_id[original].ending == "good" and len(by_id) == 2
 
 
-async def test_export_writes_markdown(folders):
+async def test_export_is_private_and_never_in_the_saves_folder(folders):
+    exports = folders[1].parent / "Documents" / "Koers"
     app = app_for(folders)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(140, 30)) as pilot:  # pytest's temporary folders make long paths
         debrief = await finish(pilot)
+        await pilot.press("r")
+        await pilot.press(*"mine")
+        await pilot.press("escape")
         await pilot.press("e")
         await settle(pilot)
-        text = debrief.exported.read_text(encoding="utf-8")
-    assert text.startswith("# Debrief: [@click=app.quit]x[/] Hostile") and "## Your path" in text
+        path = debrief.exported
+        lines = [line.strip() for line in screen_text(app).splitlines() if line.strip()]
+        assert str(path) == lines[-2] and "readable by you only" in lines[-3]  # the whole path, on a line of its own
+    assert path.parent == exports and folders[1] not in path.parents
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Debrief: \\[`@`click=app.quit\\]x\\[/\\] Hostile") and "## Your path" in text
+    assert "Your answer (Private): mine" in text
+    assert [p.name for p in folders[1].iterdir() if not p.name.endswith(".json")] == []
 
 
 async def test_hostile_strings_fire_no_action(folders):

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from game.model import Scenario
     from game.run import Run
     from game.saves import Playthrough
+    from game.store import Lock, NotSaved, Store
 
 
 class KoersApp(App[None]):
@@ -39,8 +40,10 @@ class KoersApp(App[None]):
         scenario: Scenario | None,
         clock: Callable[[], float],
         bundled: bool,
+        exports_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        self._exports_dir = exports_dir
         self.scenario_dirs = list(scenario_dirs)
         self.bundled = bundled
         self.saves_dir = Path(saves_dir)
@@ -48,6 +51,10 @@ class KoersApp(App[None]):
         self.prefs = prefs
         self.start_scenario = scenario
         self.clock = clock
+        self._store: Store | None = None
+        self.held: Lock | None = None  # the playthrough this process is playing, locked against others
+        self.unsaved: str | None = None  # why the playthrough is not being saved, while it is not
+        self.prefs_ignored: str | None = None  # why the settings file was passed over, if it was
 
     # -- preferences -------------------------------------------------------
 
@@ -67,11 +74,18 @@ class KoersApp(App[None]):
     def on_mount(self) -> None:
         from game.ui.library import LibraryScreen
 
+        if self.prefs_ignored:
+            self.notify(self.tr("prefs.ignored", path=str(self.prefs_path), reason=self.prefs_ignored),
+                        severity="warning", timeout=10, markup=False)
+
         self.push_screen(LibraryScreen())
         if self.start_scenario is not None:
             self.play_new(self.start_scenario)
         elif self.prefs.player is None:
             self.ask_player(lambda: None)
+
+    def on_unmount(self) -> None:
+        self.let_go()
 
     def ask_player(self, then: Callable[[], None]) -> None:
         from game.ui.dialogs import NameScreen
@@ -87,12 +101,18 @@ class KoersApp(App[None]):
 
     def play_new(self, scenario: Scenario) -> None:
         def start() -> None:
-            from game.run import Run
+            from game.run import Run, RunError
             from game.saves import Playthrough, Settings
 
+            try:
+                run = Run.start(scenario)
+            except RunError as exc:
+                self.cannot_go_on(exc)
+                return
             p = Playthrough.new(scenario, self.prefs.player, session=self.prefs.session,
                                 settings=Settings(timers=self.prefs.timers))
-            self.open_play(scenario, p, Run.start(scenario), [])
+            if self.hold(p):
+                self.open_play(scenario, p, run, [])
 
         if self.prefs.player is None:
             self.ask_player(start)
@@ -100,20 +120,43 @@ class KoersApp(App[None]):
             start()
 
     def play_saved(self, scenario: Scenario, playthrough: Playthrough) -> None:
-        from game.saves import resume
-
-        run, notes = resume(playthrough, scenario)
-        self.open_play(scenario, playthrough, run, notes)
+        resumed = self.resume(scenario, playthrough)
+        if resumed is not None:
+            self.open_play(scenario, playthrough, *resumed)
 
     def open_debrief(self, scenario: Scenario, playthrough: Playthrough) -> None:
-        from game.saves import resume
         from game.ui.debrief import DebriefScreen
 
-        run, notes = resume(playthrough, scenario)
+        resumed = self.resume(scenario, playthrough)
+        if resumed is None:
+            return
+        run, notes = resumed
         if not run.finished:  # the scenario changed under the save: the story goes on from where it fits
             self.open_play(scenario, playthrough, run, notes)
             return
         self.push_screen(DebriefScreen(scenario, run, playthrough))
+
+    def resume(self, scenario: Scenario, playthrough: Playthrough) -> tuple[Run, list[str]] | None:
+        """The run of a saved playthrough, held for this process; None (and
+        the player told why) when it is open elsewhere or cannot go on."""
+        from game.run import RunError
+        from game.saves import resume
+
+        try:
+            run, notes = resume(playthrough, scenario)
+        except RunError as exc:
+            self.cannot_go_on(exc)
+            return None
+        if not self.hold(playthrough):
+            from game.ui.dialogs import LockedScreen
+
+            def answered(new: bool | None) -> None:
+                if new:
+                    self.play_new(scenario)
+
+            self.push_screen(LockedScreen(scenario.title), answered)
+            return None
+        return run, notes
 
     def open_play(self, scenario: Scenario, playthrough: Playthrough, run: Run, notes: list[str]) -> None:
         import attrs
@@ -123,16 +166,75 @@ class KoersApp(App[None]):
 
         if playthrough.settings.timers != self.prefs.timers:  # the player's current need wins
             playthrough = attrs.evolve(playthrough, settings=Settings(timers=self.prefs.timers))
+        self.check_saving()
         self.push_screen(PlayScreen(scenario, playthrough, run, notes))
 
-    def keep(self, playthrough: Playthrough) -> None:
-        """Save now; a failed save is told, never a crash (the game goes on)."""
-        from game.saves import SaveError, save
+    def cannot_go_on(self, exc: Exception) -> None:
+        self.notify(self.tr("error.cannot_go_on", reason=str(exc)), severity="error", markup=False, timeout=10)
+
+    # -- saving ------------------------------------------------------------
+
+    @property
+    def exports_dir(self) -> Path:
+        """Where the player's own debrief exports go (prefs.exports_dir unless a test says)."""
+        if self._exports_dir is None:
+            from game.prefs import exports_dir
+
+            self._exports_dir = exports_dir(self.saves_dir)
+        return self._exports_dir
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from game.store import Store
+
+            self._store = Store(self.saves_dir)
+        return self._store
+
+    def hold(self, playthrough: Playthrough) -> bool:
+        """Lock ``playthrough`` for this process, letting go of the one held
+        before; False when another process holds it."""
+        if self.held is not None and self.held.path.name == f".{playthrough.id}.lock":
+            return True
+        lock = self.store.lock(playthrough.id)
+        if lock is None:
+            return False
+        self.let_go()
+        self.held = lock
+        return True
+
+    def let_go(self) -> None:
+        if self.held is not None:
+            self.held.release()
+            self.held = None
+
+    def check_saving(self) -> None:
+        """Before the first scene: can this playthrough be saved at all?"""
+        from game.store import NotSaved
 
         try:
-            save(self.saves_dir, playthrough)
-        except (OSError, SaveError) as exc:
-            self.notify(self.tr("error.save_failed", reason=str(exc)), severity="error", markup=False)
+            self.store.check()
+        except NotSaved as exc:
+            self._not_saved(exc)
+        else:
+            self.unsaved = None
+
+    def keep(self, playthrough: Playthrough) -> None:
+        """Save now. A failed save is said on the screen, never a crash: the
+        game goes on, and the next choice tries again."""
+        from game.store import NotSaved
+
+        try:
+            self.store.write(playthrough)
+        except NotSaved as exc:
+            self._not_saved(exc)
+        else:
+            self.unsaved = None
+
+    def _not_saved(self, exc: NotSaved) -> None:
+        from game.i18n import not_saved
+
+        self.unsaved = not_saved(self.lang, exc.folder, exc.kind, exc.detail)
 
     # -- actions -----------------------------------------------------------
 
@@ -160,6 +262,7 @@ class KoersApp(App[None]):
     def action_library(self) -> None:
         from game.ui.library import LibraryScreen
 
+        self.let_go()
         while len(self.screen_stack) > 2 and not isinstance(self.screen, LibraryScreen):
             self.pop_screen()
         if isinstance(self.screen, LibraryScreen):
@@ -184,17 +287,20 @@ def make_app(
     scenario: Scenario | None = None,
     clock: Callable[[], float] = time.monotonic,
     bundled: bool = False,
+    exports_dir: Path | None = None,
 ) -> KoersApp:
     """The app for these folders (and the bundled scenarios when ``bundled``).
     Options given here win over the remembered settings and are remembered in
     turn; tests pass their own folders and settings file so a user's real files
     are never touched."""
     path = Path(settings_path) if settings_path is not None else default_prefs_path()
-    prefs = load_prefs(path)
+    prefs, ignored = load_prefs(path)
     changes = {k: v for k, v in (("player", player), ("session", session), ("lang", lang)) if v}
     prefs = prefs._replace(**changes)
     if prefs.lang is None:
         prefs = prefs._replace(lang=default_language())
     if changes:
         save_prefs(path, prefs)
-    return KoersApp(scenario_dirs, saves_dir, path, prefs, scenario, clock, bundled)
+    app = KoersApp(scenario_dirs, saves_dir, path, prefs, scenario, clock, bundled, exports_dir)
+    app.prefs_ignored = ignored
+    return app

@@ -17,7 +17,8 @@ from game.i18n import decimal
 from game.model import Scenario
 from game.run import Run
 from game.saves import Playthrough, resume
-from game.text import clean
+from game.files import write_private
+from game.text import clean, typed
 from game.ui.styled import plain
 
 
@@ -32,6 +33,7 @@ class DebriefScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         t = self.app.tr
         d = PersonalDebrief.build(self.scenario, self.run, self.playthrough)
+        yield Static(id="unsaved", classes="unsaved", markup=False)
         with VerticalScroll(id="debrief"):
             yield Static(plain(f"{t('debrief.title')}: {d.title}", "bold"), classes="debrief-title")
             heading = t("debrief.ending", title=d.ending_title)
@@ -88,6 +90,7 @@ class DebriefScreen(Screen[None]):
                 yield Static(plain(t("debrief.transfer"), "bold"), classes="section")
                 yield Static(plain(d.transfer))
             yield Button(Content(t("debrief.export")), id="export", variant="primary")
+        yield Static(id="exported", markup=False)
         yield Static(plain(t("debrief.hint")), id="hint")
 
     def action_back(self) -> None:
@@ -109,10 +112,19 @@ class DebriefScreen(Screen[None]):
     # -- reflections -------------------------------------------------------
 
     def _store(self, index: int) -> None:
-        answer = clean(self.query_one(f"#answer-{index}", Input).value)
+        answer = typed(self.query_one(f"#answer-{index}", Input).value)
         shared = self.query_one(f"#shared-{index}", Switch).value
         self.playthrough = self.playthrough.with_reflection(index, answer, shared)
         self.app.keep(self.playthrough)
+        self.show_unsaved()
+
+    def on_mount(self) -> None:
+        self.show_unsaved()
+
+    def show_unsaved(self) -> None:
+        unsaved = self.query_one("#unsaved", Static)
+        unsaved.update(plain(self.app.unsaved or ""))
+        unsaved.display = self.app.unsaved is not None
 
     @on(Input.Changed)
     def answer_changed(self, event: Input.Changed) -> None:
@@ -135,22 +147,27 @@ class DebriefScreen(Screen[None]):
             step = int(button_id.removeprefix("replay-"))
             replay = Playthrough.replay_from(self.playthrough, step)
             run, notes = resume(replay, self.scenario)
+            self.app.hold(replay)  # a new id: no one else holds it
             self.app.keep(replay)
             from game.ui.play import PlayScreen
 
             self.app.switch_screen(PlayScreen(self.scenario, replay, run, notes))
 
     def action_export(self) -> None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        path = self.app.saves_dir / f"debrief-{self.scenario.key}-{stamp}-{self.playthrough.id[:8]}.md"
+        """Write the debrief as Markdown, readable by the player only, to their
+        documents (never the saves folder: it holds their private answers)."""
+        stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(self.debrief().to_markdown(self.app.lang), encoding="utf-8")
+            path = write_private(self.app.exports_dir, f"debrief-{self.scenario.id}-{stamp}", ".md",
+                                 self.debrief().to_markdown(self.app.lang))
         except OSError as exc:
-            self.app.notify(self.app.tr("debrief.export_failed", reason=str(exc)), severity="error", markup=False)
+            self.app.notify(self.app.tr("debrief.export_failed", reason=exc.strerror or str(exc)), severity="error",
+                            markup=False)
             return
-        self.exported = path
-        self.app.notify(self.app.tr("debrief.exported", path=str(path)), markup=False)
+        self.exported = Path(path)
+        notice = self.query_one("#exported", Static)
+        notice.update(Content("\n").join([plain(self.app.tr("debrief.exported"), "bold"), plain(path)]))
+        notice.display = True
 
 
 def _rating_style(rating: str | None) -> str:

@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from game.i18n import LANGUAGES, tr
 from game.prefs import TIMERS
-from game.text import clean
+from game.text import clean, typed_name
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
@@ -51,8 +51,8 @@ class NameScreen(ModalScreen[tuple[str, str | None] | None]):
     @on(Input.Submitted, "#session")
     @on(Button.Pressed, "#ok")
     def done(self) -> None:
-        player = " ".join(clean(self.query_one("#player", Input).value).split())
-        session = " ".join(clean(self.query_one("#session", Input).value).split()) or None
+        player = typed_name(self.query_one("#player", Input).value)
+        session = typed_name(self.query_one("#session", Input).value) or None
         if not player:
             self.query_one("#player", Input).focus()
             return
@@ -97,3 +97,29 @@ class SettingsScreen(ModalScreen[tuple[str, str] | None]):
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self.dismiss((self.timers, self.lang))
+
+
+class LockedScreen(ModalScreen[bool]):
+    """The playthrough asked for is open in another Koers: offer a new one."""
+
+    BINDINGS = [("escape", "back", "")]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.scenario_title = title
+
+    def compose(self) -> ComposeResult:
+        t = self.app.tr
+        with Vertical(id="locked", classes="dialog"):
+            yield Label(Content.styled(t("lock.title"), "bold"), classes="dialog-title")
+            yield Label(Content(t("lock.text", title=clean(self.scenario_title))))
+            yield Button(Content(t("lock.new")), id="new", variant="primary")
+            yield Button(Content(t("lock.back")), id="back")
+
+    @on(Button.Pressed, "#new")
+    def new(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.dismiss(False)

@@ -110,7 +110,7 @@ class LibraryScreen(Screen[None]):
         if broken:
             options.append(Option(plain(app.tr("library.broken"), "bold"), disabled=True))
             for e in broken:
-                lines = [clean(str(d)) for d in e.errors]
+                lines = [clean(line) for line in e.lines()]
                 options.append(Option(plain("\n".join(lines), "$text-error"), disabled=True))
         if bad:
             options.append(Option(plain(app.tr("library.bad_saves"), "bold"), disabled=True))

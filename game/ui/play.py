@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import attrs
 from textual import on
@@ -15,7 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.model import Scenario
-from game.run import Run
+from game.run import Run, RunError
 from game.saves import Playthrough, Settings
 from game.text import clean, paragraphs
 from game.ui.styled import paragraph, plain, story
@@ -44,6 +45,7 @@ class PlayScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="meters", markup=False)
+        yield Static(id="unsaved", classes="unsaved", markup=False)
         with VerticalScroll(id="story"):
             yield Static(id="consequence", markup=False)
             yield Static(id="speaker", markup=False)
@@ -84,6 +86,9 @@ class PlayScreen(Screen[None]):
 
     def show(self) -> None:
         app, run = self.app, self.run
+        unsaved = self.query_one("#unsaved", Static)
+        unsaved.update(plain(app.unsaved or ""))
+        unsaved.display = app.unsaved is not None
         meters = [f"{m.label} {run.meters[k]}" for k, m in self.scenario.meters.items() if m.shown]
         self.query_one("#meters", Static).update(plain(f"{self.scenario.title}   " + "  ·  ".join(meters)))
 
@@ -146,7 +151,8 @@ class PlayScreen(Screen[None]):
         if self.deadline is None or self.paused_at is not None:
             return
         if self.app.clock() >= self.deadline:
-            self.advance(self.run.time_out(self.elapsed_ms()), timed_out=True)
+            self.deadline = None
+            self.act(lambda: self.run.time_out(self.elapsed_ms()), timed_out=True)
         else:
             self.render_countdown()
 
@@ -174,7 +180,15 @@ class PlayScreen(Screen[None]):
 
             self.app.switch_screen(DebriefScreen(self.scenario, self.run, self.playthrough))
             return
-        self.advance(self.run.choose(choice_id, self.elapsed_ms()), timed_out=False)
+        self.act(lambda: self.run.choose(choice_id, self.elapsed_ms()), timed_out=False)
+
+    def act(self, step: Callable[[], Run], timed_out: bool) -> None:
+        try:
+            run = step()
+        except RunError as exc:  # only a scenario that was never validated gets here
+            self.app.cannot_go_on(exc)
+            return
+        self.advance(run, timed_out)
 
     def advance(self, run: Run, timed_out: bool) -> None:
         self.run, self.timed_out, self.chosen_here = run, timed_out, True
