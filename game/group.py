@@ -139,7 +139,7 @@ def _decoder(scene=_Name, choice=_Name, flag=_Name, meters=(), scenario=_Name, e
     named = shape("Meters", [(f, _Whole) for f in fields], rename=dict(zip(fields, meters))) if meters else None
     step = shape("Step", [("scene", scene), ("choice", choice), ("ms", _Count), ("timed_out", bool),
                           ("meters", named or dict[str, _Whole]), ("flags", list[flag])])
-    ref = shape("ScenarioRef", [("id", scenario), ("language", _Name), ("version", str), ("digest", str)])
+    ref = shape("ScenarioRef", [("id", scenario), ("language", Literal[m.LANGUAGES]), ("version", str), ("digest", str)])
     save = shape("Save", [
         ("koers_save", int), ("id", str), ("scenario", ref), ("player", str), ("session", _Name | None),
         ("started", _Time), ("updated", _Time), ("settings", _SettingsShape), ("steps", list[step]),

@@ -16,13 +16,17 @@ from game.text import clean
 _SPECIAL = re.compile(r"([\\`*_{}\[\]#|~<>])")
 _SCHEME = re.compile(r":(?=//)")  # GitHub links a bare http://example.org
 _WWW = re.compile(r"(?i)\b(www)\.")  # GitHub links a bare www.example.org
+_AT = re.compile("@+")
+_LIST = re.compile(r"\A([-+]|[0-9]+(?=[.)]))")  # at the start of a line: a list item
 _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")  # only where it would be read as one
 
 
 def escape(text: str) -> str:
-    """``text`` on one line, every mark that Markdown would act on escaped."""
+    """``text`` on one line, every mark that Markdown would act on escaped,
+    also those that count only at the start of a line (it may be put there)."""
     text = _SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
     text = _ENTITY.sub(r"\\&", _WWW.sub(r"\1\\.", _SCHEME.sub(r"\\:", text)))
+    text = _LIST.sub(lambda m: m.group(1) + "\\" if m.group(1).isdigit() else "\\" + m.group(1), text)
     # An '@' between two words is an e-mail address to GitHub, whatever is escaped
     # around it; in a code span it is only the character.
-    return text.replace("@", "`@`")
+    return _AT.sub(r"`\g<0>`", text)

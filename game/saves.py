@@ -411,9 +411,13 @@ def _read(data: dict) -> Playthrough:
     digest = _text(sc, "digest", ("scenario",), "'scenario'")
     if not DIGEST.match(digest):
         raise _Problem(("scenario", "digest"), "S104", "'digest' in 'scenario' should be a sha256 in 64 hex digits")
+    language = _text(sc, "language", ("scenario",), "'scenario'", empty=False)
+    if language not in m.LANGUAGES:
+        raise _Problem(("scenario", "language"), "S104",
+                       f"'language' in 'scenario' should be one of {', '.join(m.LANGUAGES)}, not '{language[:60]}'")
     scenario = ScenarioRef(
         id=_text(sc, "id", ("scenario",), "'scenario'", empty=False),
-        language=_text(sc, "language", ("scenario",), "'scenario'", empty=False),
+        language=language,
         version=_text(sc, "version", ("scenario",), "'scenario'"),
         digest=digest,
     )
