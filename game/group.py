@@ -387,7 +387,7 @@ class Count:
     the number is hidden by the minimum group size (see :func:`_hide`)."""
 
     count: int | None
-    total: int
+    total: int | None  # None where the total is hidden: then so is the share
 
     @property
     def percent(self) -> int | None:
@@ -419,8 +419,9 @@ class Decision:
     scene: m.Scene
     speaker: str
     options: tuple[Option, ...]
-    reached: int  # playthroughs that took this decision at least once
+    reached: Count  # playthroughs that took this decision at least once, out of all
     taken: int  # times it was taken (a loop can bring a player back)
+    repeated: bool  # whether some players took it more than once (then the options count times)
     median_s: float | None
     q1_s: float | None
     q3_s: float | None
@@ -459,11 +460,11 @@ class Debrief:
 
     scenario: m.Scenario  # the file whose words the debrief shows
     version: str
-    languages: tuple[tuple[str, int], ...]
+    languages: tuple[tuple[str, int | None], ...]  # None: hidden by the minimum group size
     playthroughs: int
-    finished: int
-    replays: int  # replays of a decision, left out of every number
-    timers: tuple[tuple[str, int], ...]
+    finished: Count  # hidden exactly when how many did not finish is
+    replays: int | None  # replays of a decision, left out of every number; None: fewer than the minimum group
+    timers: tuple[tuple[str, int | None], ...]
     endings: tuple[tuple[m.Ending, Count], ...]
     decisions: tuple[Decision, ...]
     routes: tuple[Route, ...]
@@ -475,13 +476,8 @@ class Debrief:
     warnings: tuple[str, ...] = ()
 
     @property
-    def unfinished(self) -> int:
-        return self.playthroughs - self.finished
-
-    @property
-    def split_shown(self) -> bool:
-        """Whether how many finished can be said: not when fewer than the minimum group did, or did not."""
-        return _shown(self.finished, self.min_group) is not None and _shown(self.unfinished, self.min_group) is not None
+    def unfinished(self) -> int | None:
+        return None if self.finished.count is None else self.playthroughs - self.finished.count
 
     def players(self) -> Iterator[tuple[str, Played]]:
         """Each playthrough with what to call its player: the pseudonym with
@@ -614,24 +610,32 @@ def _pick(sid: str, version: str, languages: Counter, library: Library, language
     return chosen, warnings
 
 
-def _hide(counts: list[int], min_group: int) -> list[bool]:
-    """Which counts to keep private: those below ``min_group``, and, when that
-    is only one, the next smallest too, so it cannot be worked out from the
-    total; all of them when together they are fewer than ``min_group`` (the
-    zeros beside one hidden count would give it away)."""
-    if 0 < sum(counts) < min_group:
+def _hide(counts: Sequence[int], min_group: int) -> list[bool]:
+    """Which of ``counts``, the parts of one whole, to keep private so that no
+    number of 1 to ``min_group`` - 1 players is shown or can be worked out
+    from what is shown (docs/group-debrief.md): those below ``min_group``,
+    then the smallest shown ones, until the hidden ones add up to at least
+    ``min_group`` (or all are hidden). Give every table the rest of its whole
+    as one more count, so that no total gives a hidden count away either."""
+    if 0 < sum(counts) < min_group:  # the whole is shown: with it, shown parts (zeros too) give the rest away
         return [True] * len(counts)
     hidden = [0 < c < min_group for c in counts]
-    if sum(hidden) == 1:
+    while 0 < sum(c for c, h in zip(counts, hidden) if h) < min_group:
         shown = [(c, i) for i, c in enumerate(counts) if c and not hidden[i]]
-        if shown:
-            hidden[min(shown)[1]] = True
+        if not shown:
+            break
+        hidden[min(shown)[1]] = True
     return hidden
 
 
-def _shown(count: int, min_group: int, hidden: bool = False) -> int | None:
-    """A count on its own, or None where it is private: more than none, but fewer than ``min_group``."""
-    return None if hidden or 0 < count < min_group else count
+def _kept(counts: Sequence[int], min_group: int) -> list[int | None]:
+    """``counts`` with the private ones (see _hide) as None."""
+    return [None if h else c for c, h in zip(counts, _hide(counts, min_group))]
+
+
+def _kept_by_name(counts: Counter[str], min_group: int) -> tuple[tuple[str, int | None], ...]:
+    names = sorted(counts)
+    return tuple(zip(names, _kept([counts[n] for n in names], min_group)))
 
 
 def _quartiles(values: list[float]) -> tuple[float, float, float]:
@@ -705,16 +709,30 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
             continue
         counts = taken[scene.id]
         n = sum(counts.values())
-        hidden_all = reached[scene.id] < min_group
+        came = reached[scene.id]
+        hidden_all = came < min_group
         same_text: dict[str, list[m.Choice]] = {}
         for c in scene.choices:
             same_text.setdefault(c.text, []).append(c)
         listed = [tuple(cs) for cs in same_text.values()]
         sums = [sum(counts.get(c.id, 0) for c in cs) for cs in listed]
-        private = _hide(sums, min_group)
-        options = tuple(
-            Option(cs, Count(None if hidden_all or private[i] else sums[i], n)) for i, cs in enumerate(listed)
-        )
+        if n == came:  # each player took it once: the options and those who never came to it make the whole group
+            *kept, missed = _kept([*sums, total - came], min_group)
+            came_count = Count(None if missed is None else came, total)
+        else:  # a loop: the options count times, not players
+            kept = _kept(sums, min_group)
+            came_count = Count(_kept([came, total - came], min_group)[0], total)
+        # A share of a hidden number of players would give that number away.
+        options = tuple(Option(cs, Count(kept[i], n if came_count.count is not None else None))
+                        for i, cs in enumerate(listed))
+        ran_out = None
+        if scene.timer is not None and not hidden_all:
+            late = tally.timeouts[scene.id]
+            timeout_option = next((o for o in options if any(c.id == scene.timer.timeout for c in o.choices)), None)
+            if timeout_option is not None and timeout_option.count.count is not None:
+                # Those who chose it themselves are the option's count less those whose time ran out.
+                if not any(_hide([late, timeout_option.count.count - late], min_group)):
+                    ran_out = late
         median = q1 = q3 = None
         if not hidden_all:
             median, q1, q3 = (v / 1000 for v in _quartiles(tally.times[scene.id]))
@@ -726,26 +744,38 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
                     concepts.append(concept)
         speaker = scenario.characters.get(scene.speaker)
         decisions.append(Decision(
-            len(decisions) + 1, scene, speaker.name if speaker else scene.speaker, options, reached[scene.id], n,
-            median, q1, q3, _shown(tally.timeouts[scene.id], min_group, hidden_all), tuple(concepts), hidden_all,
+            len(decisions) + 1, scene, speaker.name if speaker else scene.speaker, options, came_count, n,
+            n != came, median, q1, q3, ran_out, tuple(concepts), hidden_all,
         ))
 
+    # The endings, the endings the file no longer has, and the unfinished make the whole group.
     listed_endings = list(scenario.endings.values())
-    private = _hide([endings.get(e.id, 0) for e in listed_endings], min_group)
-    ending_counts = tuple(
-        (e, Count(None if private[i] else endings.get(e.id, 0), total)) for i, e in enumerate(listed_endings)
-    )
+    finished = sum(endings.values())
+    counts = [endings.get(e.id, 0) for e in listed_endings]
+    *kept, _gone, unfinished = _kept([*counts, finished - sum(counts), total - finished], min_group)
+    ending_counts = tuple((e, Count(kept[i], total)) for i, e in enumerate(listed_endings))
+    shown_endings = {e.id: c.count for e, c in ending_counts}
 
     def choice_of(scene_id: str, choice_id: str) -> m.Choice:
         scene = scenario.scenes.get(scene_id)
         found = scene.choice(choice_id) if scene else None
         return found or m.Choice(choice_id, choice_id, "")
 
+    # A route one player took is not a pattern, and would point at them. The
+    # routes to an ending and the rest of those who reached it make one whole.
+    to_ending: dict[str, list[tuple[tuple, int]]] = defaultdict(list)
+    for key, count in tally.routes.items():
+        if count >= 2 and shown_endings.get(key[2]):
+            to_ending[key[2]].append((key, count))
+    routes = []
+    for ending, found in to_ending.items():
+        kept_routes = _kept([count for _, count in found] + [shown_endings[ending] - sum(c for _, c in found)], min_group)
+        routes += [(key, count) for (key, count), k in zip(found, kept_routes) if k is not None]
+    routes.sort(key=lambda item: (-item[1], item[0]))
     route_list = tuple(
         Route(tuple(choice_of(s, c) for s, c in zip(path, picked) if s in scenario.scenes and scenario.scenes[s].is_decision),
               scenario.endings.get(ending), count)
-        for (path, picked, ending), count in tally.routes.most_common(ROUTES)
-        if count >= max(2, min_group)  # a route one player took is not a pattern, and would point at them
+        for (path, picked, ending), count in routes[:ROUTES]
     )
 
     meter_rows = []
@@ -757,7 +787,7 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
     values_of = itemgetter(*starts)
     for e in listed_endings:
         finals = tally.finals.get(e.id, [])
-        if not finals or len(finals) < min_group:
+        if not finals or not shown_endings.get(e.id):  # as many as reached the ending: shown only if that is
             continue
         columns = zip(*map(values_of, map(starts.__or__, finals)))  # a meter at a time, in C
         averages = tuple((meter, sum(column) / len(finals)) for meter, column in zip(meters, columns))
@@ -778,11 +808,11 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
     return Debrief(
         scenario=scenario,
         version=version,
-        languages=tuple(sorted(tally.languages.items())),
+        languages=_kept_by_name(tally.languages, min_group),
         playthroughs=total,
-        finished=sum(endings.values()),
-        replays=tally.replays,
-        timers=tuple(sorted(tally.timers.items())),
+        finished=Count(None if unfinished is None else finished, total),
+        replays=None if 0 < tally.replays < min_group else tally.replays,
+        timers=_kept_by_name(tally.timers, min_group),
         endings=ending_counts,
         decisions=tuple(decisions),
         routes=route_list,

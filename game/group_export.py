@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import html
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 
 from game import model as m
@@ -36,7 +36,7 @@ def _one_line(text: str) -> str:
 def count_text(c: Count, lang: str) -> str:
     if c.count is None:
         return tr(lang, "group.hidden")
-    return f"{c.count} ({c.percent}%)" if c.total else "0"
+    return str(c.count) if c.percent is None else f"{c.count} ({c.percent}%)"
 
 
 def _seconds(value: float | None, lang: str) -> str:
@@ -44,7 +44,7 @@ def _seconds(value: float | None, lang: str) -> str:
 
 
 def _languages(d: Debrief) -> str:
-    return ", ".join(f"{lang} ({n})" for lang, n in d.languages)
+    return ", ".join(lang if n is None else f"{lang} ({n})" for lang, n in d.languages)
 
 
 def rating_text(ending: m.Ending, lang: str) -> str:
@@ -63,9 +63,10 @@ def timing_text(dec: Decision, lang: str) -> str:
 
 def reach_text(d: Debrief, dec: Decision) -> str:
     lang = d.scenario.language
-    if dec.taken != dec.reached:
-        return tr(lang, "group.reach_loops", reached=dec.reached, total=d.playthroughs, taken=dec.taken)
-    return tr(lang, "group.reach", reached=dec.reached, total=d.playthroughs)
+    reached = tr(lang, "group.hidden") if dec.reached.count is None else dec.reached.count
+    if dec.repeated:
+        return tr(lang, "group.reach_loops", reached=reached, total=d.playthroughs, taken=dec.taken)
+    return tr(lang, "group.reach", reached=reached, total=d.playthroughs)
 
 
 def recommended_text(choice: m.Choice, lang: str) -> str:
@@ -95,15 +96,16 @@ def overview_lines(report: Report, d: Debrief) -> list[str]:
     lines = [
         tr(lang, "group.scenario", title=_one_line(d.scenario.title), id=d.scenario.id, version=d.version),
         tr(lang, "group.languages", languages=_languages(d)),
-        tr(lang, "group.playthroughs", n=d.playthroughs, finished=d.finished, unfinished=d.unfinished)
-        if d.split_shown else tr(lang, "group.playthroughs_only", n=d.playthroughs),
+        tr(lang, "group.playthroughs", n=d.playthroughs, finished=d.finished.count, unfinished=d.unfinished)
+        if d.unfinished is not None else tr(lang, "group.playthroughs_only", n=d.playthroughs),
     ]
     if report.session:
         lines.append(tr(lang, "group.session", code=clean(report.session)))
-    if d.replays:
-        lines.append(tr(lang, "group.replays", n=d.replays))
+    if d.replays != 0:
+        lines.append(tr(lang, "group.replays", n=tr(lang, "group.hidden") if d.replays is None else d.replays))
     if any(t != "on" for t, _ in d.timers):
-        lines.append(tr(lang, "group.timers", timers=", ".join(f"{n} {tr(lang, f'timers.{t}')}" for t, n in d.timers)))
+        lines.append(tr(lang, "group.timers", timers=", ".join(
+            tr(lang, f"timers.{t}") if n is None else f"{n} {tr(lang, f'timers.{t}')}" for t, n in d.timers)))
     if d.min_group > 1:
         lines.append(tr(lang, "group.min_group", n=d.min_group))
     return lines
@@ -380,11 +382,20 @@ def _cell(value: object) -> str:
     return text
 
 
+COUNT_COLUMNS = ("session", "scenario", "version", "table", "decision", "scene", "item", "text", "count")
+
+
 def to_csv(report: Report) -> str:
-    """One row per decision per playthrough. Choices and endings behind
-    fewer than --min-group players read "(hidden)"."""
+    """One row per decision per playthrough; with --min-group, the report's
+    counts instead, one per row, since rows of single playthroughs would let
+    every small group be counted out (docs/group-debrief.md)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
+    if any(d.min_group > 1 for d in report.debriefs):
+        writer.writerow(COUNT_COLUMNS)
+        for row in _count_rows(report):
+            writer.writerow([_cell(v) for v in row])
+        return buf.getvalue()
     writer.writerow(CSV_COLUMNS)
     for d in report.debriefs:
         scenes = d.scenario.scenes
@@ -413,6 +424,27 @@ def to_csv(report: Report) -> str:
                        f"{ms / 1000:.1f}", late, *ending_cells)
                 writer.writerow([_cell(v) for v in row])
     return buf.getvalue()
+
+
+def _count_rows(report: Report) -> Iterator[tuple[object, ...]]:
+    """Every count the report shows, "(hidden)" where it hides one."""
+
+    def shown(count: int | None) -> object:
+        return "(hidden)" if count is None else count
+
+    for d in report.debriefs:
+        head = (report.session or "", d.scenario.id, d.version)
+        yield (*head, "playthroughs", "", "", "", "", d.playthroughs)
+        yield (*head, "finished", "", "", "", "", shown(d.finished.count))
+        for e, c in d.endings:
+            yield (*head, "ending", "", "", e.id, _one_line(e.title), shown(c.count))
+        for dec in d.decisions:
+            yield (*head, "reached", dec.number, dec.scene.id, "", "", shown(dec.reached.count))
+            for o in dec.options:
+                yield (*head, "choice", dec.number, dec.scene.id, " ".join(c.id for c in o.choices),
+                       _one_line(o.choice.text), shown(o.count.count))
+            if dec.scene.timer is not None:
+                yield (*head, "timed out", dec.number, dec.scene.id, dec.scene.timer.timeout, "", shown(dec.timed_out))
 
 
 EXPORTS: dict[str, Callable[[Report], str]] = {"markdown": to_markdown, "html": to_html, "csv": to_csv}

@@ -85,12 +85,12 @@ def test_counts_of_a_room_with_known_choices(room, lib):
     report = debrief(collect([room], library=lib), lib)
     assert report.skipped == ()
     (d,) = report.debriefs
-    assert (d.playthroughs, d.finished, d.unfinished) == (10, 9, 1)
+    assert (d.playthroughs, d.finished.count, d.unfinished) == (10, 9, 1)
     assert {e.id: (c.count, c.percent) for e, c in d.endings} == {"good": (6, 60), "bad": (3, 30)}
     one, two = d.decisions
     assert {o.choice.id: (o.count.count, o.count.percent) for o in one.options} == {"ask": (7, 70), "tell": (3, 30)}
     assert {o.choice.id: o.count.count for o in two.options} == {"go": 6, "stop": 3}
-    assert (one.reached, two.reached) == (10, 9)
+    assert (one.reached.count, two.reached.count) == (10, 9)
     # Times 1..10 s: median 5.5, quartiles (inclusive) 3.25 and 7.75.
     assert (one.median_s, one.q1_s, one.q3_s, one.iqr_s) == (5.5, 3.25, 7.75, 4.5)
     assert one.timed_out == 1
@@ -279,27 +279,57 @@ def test_replays_are_left_out_of_the_numbers(tmp_path, lib):
     assert {e.id: c.count for e, c in d.endings} == {"good": 1, "bad": 0}
 
 
-def test_min_group_hides_small_counts_and_one_more_so_none_can_be_worked_out(room, lib):
-    d = debrief(collect([room], library=lib), lib, min_group=4).debriefs[0]
+def test_min_group_hides_small_counts_and_those_that_would_give_them_away(room, lib):
+    report = debrief(collect([room], library=lib), lib, min_group=4)
+    d = report.debriefs[0]
     one, two = d.decisions
-    # 7 ask, 3 tell: tell is below 4, and with only one hidden the total would give it away.
-    assert [o.count.count for o in one.options] == [None, None]
-    assert [o.count.count for o in two.options] == [None, None]
-    assert {e.id: c.count for e, c in d.endings} == {"good": None, "bad": None}
-    assert [r.count for r in d.routes] == [6]
-    assert [row.ending.id for row in d.meters] == ["good"]
-    assert one.timed_out is None and "ran out of time: hidden" in to_text(report := debrief(collect([room], library=lib), lib, min_group=4))
-    assert "Playthroughs: 10 (how many finished is hidden" in to_text(report)  # 1 unfinished would point at someone
-    assert {r["timed_out"] for r in csv.DictReader(io.StringIO(to_csv(report))) if r["choice"] == "(hidden)"} == {"(hidden)"}
+    # Endings: good 6, bad 3, and 1 unfinished. 3 and 1 are below 4; hidden together they are 4.
+    assert {e.id: c.count for e, c in d.endings} == {"good": 6, "bad": None}
+    assert d.finished.count is None and "Playthroughs: 10 (how many finished is hidden" in to_text(report)
+    # Decision 1: 7 ask, 3 tell, none missed it. 3 alone could be worked out from 10, so 7 goes too.
+    assert [o.count.count for o in one.options] == [None, None] and one.reached.count == 10
+    assert one.timed_out is None and "ran out of time: hidden" in to_text(report)
+    # Decision 2: 6 go, 3 stop, and 1 never came to it: how many reached it would give that 1 away.
+    assert [o.count.count for o in two.options] == [6, None] and two.reached.count is None
+    assert two.options[0].count.percent is None  # a share of a hidden number would give it away too
+    assert "Reached by hidden of 10 playthroughs." in to_text(report)
+    assert [r.count for r in d.routes] == [6] and [row.ending.id for row in d.meters] == ["good"]
     d = debrief(collect([room], library=lib), lib, min_group=11).debriefs[0]
     assert all(dec.hidden and dec.median_s is None for dec in d.decisions)
 
 
-def test_min_group_hides_the_zeros_beside_a_count_they_would_give_away(tmp_path, lib):
+def test_a_small_group_hidden_in_a_difference_stays_hidden(tmp_path, lib):
+    en, nl = lib.languages("base")["en"], lib.languages("base")["nl"]
+    folder = tmp_path / "room"
+    # 9 playthroughs: 5 told when the time ran out, 1 told of their own accord, 3 asked; 2 of them in Dutch.
+    for n in range(5):
+        put(folder, play(en, n, ["tell", "stop"], timed_out=True))
+    put(folder, play(en, 5, ["tell", "stop"]))
+    for n in range(6, 9):
+        put(folder, play(nl if n < 8 else en, n, ["ask", "go"]))
+    report = debrief(collect([folder], library=lib), lib, min_group=3)
+    d = report.debriefs[0]
+    one, _ = d.decisions
+    assert [o.count.count for o in one.options] == [3, 6]
+    # 5 of the 6 who told ran out of time: the 1 who chose it would be 6 - 5.
+    assert one.timed_out is None
+    # Two routes, each to its own ending: each is the whole of its ending, so both can be said.
+    assert sorted(r.count for r in d.routes) == [3, 6]
+    # Dutch 2, English 7: the 2 are hidden, and with them the 7 that would give them away.
+    assert d.languages == (("en", None), ("nl", None)) and "Languages: en, nl" in to_text(report)
+    # The CSV holds the report's numbers, not rows of single playthroughs.
+    rows = list(csv.DictReader(io.StringIO(to_csv(report))))
+    assert {r["table"] for r in rows} == {"playthroughs", "finished", "ending", "reached", "choice", "timed out"}
+    assert [r["count"] for r in rows if r["table"] == "timed out"] == ["(hidden)"]
+    assert "player" not in rows[0]
+
+
+def test_min_group_hides_even_the_zeros_when_the_whole_group_is_too_small(tmp_path, lib):
     put(tmp_path / "one", play(lib.languages("base")["en"], 1, ["ask", "go"]))
     d = debrief(collect([tmp_path / "one"], library=lib), lib, min_group=5).debriefs[0]
     assert [c.count for _, c in d.endings] == [None, None]  # not 0 beside a hidden 1
     assert group._hide([0, 3, 9], 5) == [False, True, True] and group._hide([0, 0, 7], 5) == [False, False, False]
+    assert group._hide([6, 3, 1], 4) == [False, True, True] and group._hide([2, 2, 9], 3) == [True, True, False]
 
 
 def test_a_save_without_a_meter_counts_it_at_its_start(tmp_path, lib):

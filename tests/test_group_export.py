@@ -84,13 +84,14 @@ def test_hostile_names_and_sessions_are_neutralised_in_the_csv(tmp_path, lib):
     assert rows[0][0] == "'@SUM(A1:A9)" and rows[0][1] == "'=cmd|' /C calc'!A0"
 
 
-def test_min_group_hides_choices_in_the_csv_too(tmp_path, lib):
+def test_min_group_csv_holds_the_reports_counts(tmp_path, lib):
     report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib, min_group=3)
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
-    # 4 asked and 3 told: both shown. 4 went on and 2 stopped: 2 is too few, and 4 would give it away.
-    first = {r["choice"] for r in rows if r["decision"] == "1"}
-    second = {r["choice"] for r in rows if r["decision"] == "2"}
-    assert first == {"ask", "tell"} and second == {"(hidden)"}
+    # 4 asked and 3 told: both shown. 4 went on and 2 stopped, 1 never came to it: 2 and 1 are hidden.
+    first = {r["item"]: r["count"] for r in rows if r["table"] == "choice" and r["decision"] == "1"}
+    second = {r["item"]: r["count"] for r in rows if r["table"] == "choice" and r["decision"] == "2"}
+    assert first == {"ask": "4", "tell": "3"} and second == {"go": "4", "stop": "(hidden)"}
+    assert [r["count"] for r in rows if r["table"] == "reached"] == ["7", "(hidden)"]
 
 
 def test_hostile_text_is_escaped_in_html_markdown_and_text(tmp_path, lib):
