@@ -90,6 +90,18 @@ async def test_library_lists_scenarios_and_broken_files(folders):
         assert "Saves that cannot be read" in text and "000000000000.json:1:2:" in text and "S001 the save is not" in text
 
 
+async def test_a_scenario_with_an_error_is_listed_but_never_offered(folders):
+    shutil.copy(FIXTURES / "bad" / "K201-missing-target.en.yaml", folders[0] / "leads-nowhere.en.yaml")
+    app = app_for(folders)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "leads-nowhere.en.yaml:54:15: K201 choice 'stop' leads to 'badd'" in text
+        assert "Base" not in text.split("Cannot be played")[0]  # not among the scenarios to play
+        entries = app.screen.query_one("#entries", OptionList)
+        assert [o.id for o in entries._options if not o.disabled] == ["s0"]  # only the hostile one can be opened
+
+
 async def test_name_is_asked_once_and_remembered(folders):
     app = app_for(folders, player=None)
     async with app.run_test(size=SIZE) as pilot:
