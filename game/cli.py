@@ -124,6 +124,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _explore(args: argparse.Namespace) -> int:
     from game.diagnostics import ScenarioError
     from game.explore import SAMPLES, explore, format_report
+    from game.run import RunError
     from game.text import clean
     from game.validator import load_playable
 
@@ -132,10 +133,14 @@ def _explore(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(clean(str(exc)), file=sys.stderr)
         return EXIT_ERRORS
-    if args.samples is not None:
-        report = explore(scenario, max_states=0, samples=max(1, args.samples), seed=args.seed)
-    else:
-        report = explore(scenario, samples=SAMPLES, seed=args.seed)
+    try:
+        if args.samples is not None:
+            report = explore(scenario, max_states=0, samples=max(1, args.samples), seed=args.seed)
+        else:
+            report = explore(scenario, samples=SAMPLES, seed=args.seed)
+    except RunError as exc:  # the start scene offers no choice (K217 warns of it)
+        print(f"{clean(args.file)}:1:1: the story cannot start: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -128,20 +128,23 @@ class _Part:
 
 
 class _Fields:
-    """The fields of one mapping as read: values by name, and where each value starts."""
+    """The fields of one mapping as read: values by name, and the event each
+    value starts with, for its position (worked out only where it is needed)."""
 
-    __slots__ = ("values", "at", "start")
+    __slots__ = ("values", "at", "start", "_stream")
 
-    def __init__(self, start: m.Pos) -> None:
+    def __init__(self, stream: Stream, event: Event) -> None:
         self.values: dict[str, Any] = {}
-        self.at: dict[str, m.Pos] = {}
-        self.start = start
+        self.at: dict[str, Event] = {}
+        self._stream = stream
+        self.start = stream.pos(event)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.values.get(name, default)
 
     def pos(self, name: str) -> m.Pos:
-        return self.at.get(name, self.start)
+        event = self.at.get(name)
+        return self.start if event is None else self._stream.pos(event)
 
 
 class _Reader:
@@ -222,6 +225,9 @@ class _Reader:
             self.omitted += 1
 
     def error(self, event: Event, code: str, message: str) -> None:
+        if len(self.errors) >= MAX_KEPT:  # not kept: spare the search for its position
+            self.omitted += 1
+            return
         self.report(self.stream.pos(event), code, message)
 
     def at(self, event: Event) -> m.Pos:
@@ -260,8 +266,8 @@ class _Reader:
         if type(event) is not MappingStartEvent:
             self.wrong(event, f"{part.what} should be a mapping of fields, not {_kind(event)}")
             return None
-        out = _Fields(self.at(event))
-        seen: dict[str, m.Pos] = {}
+        out = _Fields(self.stream, event)
+        seen: dict[str, Event] = {}
         nxt = self.stream.next
         while True:
             key = nxt()
@@ -283,13 +289,13 @@ class _Reader:
                 self.stream.skip(value)
                 continue
             if name in seen:
-                self.error(key, "K008", f"duplicate key '{name}' (first at line {seen[name].line})")
+                self.error(key, "K008", f"duplicate key '{name}' (first at line {self.at(seen[name]).line})")
                 self.stream.skip(value)
                 continue
-            seen[name] = self.at(key)
+            seen[name] = key
             if self.tagged(value):
                 continue
-            out.at[name] = self.at(value)
+            out.at[name] = value
             out.values[name] = read(value)
         for name in part.required:
             if name not in seen:

@@ -50,7 +50,7 @@ class Run:
         scene with a choice available. Every new Run is checked so, so that no
         front-end ever stands in a scene it cannot leave."""
         if self.at not in self.scenario.endings and not self.choices:
-            raise RunError(f"no choice is available in scene '{self.at}', so the story cannot go on")
+            raise RunError(f"no choice is available in scene '{self.at}'")
         return self
 
     # -- reading -----------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 import attrs
 
@@ -16,6 +16,7 @@ from game.diagnostics import MAX_KEPT, Diagnostic, ScenarioError, Severity, show
 from game.loader import load
 
 MAX_CHOICES = 9
+SUGGESTION_WORK = 100_000  # names compared for "did you mean": a few for a scenario of 10,000 scenes
 MAX_OVERFLOW_WORK = 2_000_000  # meters times scenes; beyond it K216 is not looked for
 WIDEN_AFTER = 8  # growths of a meter's range at one scene of a loop before it goes to the limit
 
@@ -116,14 +117,23 @@ class _Checker:
         self.s = scenario
         self.out: list[Diagnostic] = []
         self.omitted = 0  # findings beyond MAX_KEPT, counted only
+        self.compared = 0  # names compared for suggestions
 
-    def report(self, at: m.Pos, code: str, message: str | Callable[[], str]) -> None:
-        """``message`` may be a function, called only for a finding that is
-        kept: a hostile file's millionth suggestion is not worth looking for."""
+    def report(self, at: m.Pos, code: str, message: str) -> None:
         if len(self.out) >= MAX_KEPT:
             self.omitted += 1
             return
-        self.out.append(_diag(self.s, at, code, message if isinstance(message, str) else message()))
+        self.out.append(_diag(self.s, at, code, message))
+
+    def suggest(self, name: str, known: Collection[str]) -> str:
+        """"; did you mean 'x'?" for the nearest known name, while the names
+        compared stay within SUGGESTION_WORK: each search reads every known
+        name, and a hostile file asks a million times."""
+        self.compared += len(known)
+        if self.compared > SUGGESTION_WORK:
+            return ""
+        close = difflib.get_close_matches(name, list(known), n=1)
+        return f"; did you mean '{close[0]}'?" if close else ""
 
     def run(self, original: m.Scenario | None) -> list[Diagnostic]:
         self.ids()
@@ -187,38 +197,38 @@ class _Checker:
         s = self.s
         places = [*s.scenes, *s.endings]
         if s.start not in s.scenes:
-            self.report(s.start_at, "K201", lambda: f"start '{s.start}' is not a scene{_suggest(s.start, s.scenes)}")
+            self.report(s.start_at, "K201", f"start '{s.start}' is not a scene{self.suggest(s.start, s.scenes)}")
         for concept in s.concepts.values():
             if concept.source is not None and concept.source not in s.sources:
-                self.report(concept.at, "K211", lambda: f"concept '{concept.id}' cites source '{concept.source}', which is not under sources{_suggest(concept.source, s.sources)}")
+                self.report(concept.at, "K211", f"concept '{concept.id}' cites source '{concept.source}', which is not under sources{self.suggest(concept.source, s.sources)}")
         for scene in s.scenes.values():
             if scene.speaker not in s.characters:
-                self.report(scene.speaker_at, "K203", lambda: f"speaker '{scene.speaker}' is not a character{_suggest(scene.speaker, s.characters)}")
+                self.report(scene.speaker_at, "K203", f"speaker '{scene.speaker}' is not a character{self.suggest(scene.speaker, s.characters)}")
             for variant in scene.variants:
                 self.condition(variant.when)
             for choice in scene.choices:
                 for target, at in choice.targets:
                     if target not in s.scenes and target not in s.endings:
-                        self.report(at, "K201", lambda: f"choice '{choice.id}' leads to '{target}', which is no scene or ending{_suggest(target, places)}")
+                        self.report(at, "K201", f"choice '{choice.id}' leads to '{target}', which is no scene or ending{self.suggest(target, places)}")
                 self.condition(choice.when)
                 for route in choice.routes:
                     self.condition(route.when)
                 for effect in choice.effects:
                     if effect.meter not in s.meters:
-                        self.report(effect.at, "K204", lambda: f"meter '{effect.meter}' is not declared under meters{_suggest(effect.meter, s.meters)}")
+                        self.report(effect.at, "K204", f"meter '{effect.meter}' is not declared under meters{self.suggest(effect.meter, s.meters)}")
                 for flag in choice.set:
                     if flag not in s.flags:
-                        self.report(choice.at, "K205", lambda: f"flag '{flag}' is not declared under flags{_suggest(flag, s.flags)}")
+                        self.report(choice.at, "K205", f"flag '{flag}' is not declared under flags{self.suggest(flag, s.flags)}")
                 for concept in choice.concepts:
                     if concept not in s.concepts:
-                        self.report(choice.at, "K211", lambda: f"concept '{concept}' is not declared under concepts{_suggest(concept, s.concepts)}")
+                        self.report(choice.at, "K211", f"concept '{concept}' is not declared under concepts{self.suggest(concept, s.concepts)}")
 
     def condition(self, cond: m.Condition | None) -> None:
         for leaf in m.walk_condition(cond):
             if isinstance(leaf, m.FlagIs) and leaf.flag not in self.s.flags:
-                self.report(leaf.at, "K205", lambda: f"flag '{leaf.flag}' is not declared under flags{_suggest(leaf.flag, self.s.flags)}")
+                self.report(leaf.at, "K205", f"flag '{leaf.flag}' is not declared under flags{self.suggest(leaf.flag, self.s.flags)}")
             if isinstance(leaf, m.MeterCompare) and leaf.meter not in self.s.meters:
-                self.report(leaf.at, "K204", lambda: f"meter '{leaf.meter}' is not declared under meters{_suggest(leaf.meter, self.s.meters)}")
+                self.report(leaf.at, "K204", f"meter '{leaf.meter}' is not declared under meters{self.suggest(leaf.meter, self.s.meters)}")
 
     def timers(self) -> None:
         for scene in self.s.scenes.values():
@@ -227,7 +237,7 @@ class _Checker:
             choice = scene.choice(scene.timer.timeout)
             if choice is None:
                 ids = {c.id: c for c in scene.choices}
-                self.report(scene.timer.at, "K206", lambda: f"the timer's timeout '{scene.timer.timeout}' is not a choice of scene '{scene.id}'{_suggest(scene.timer.timeout, ids)}")
+                self.report(scene.timer.at, "K206", f"the timer's timeout '{scene.timer.timeout}' is not a choice of scene '{scene.id}'{self.suggest(scene.timer.timeout, ids)}")
             elif choice.when is not None:
                 self.report(choice.at, "K206", f"timeout choice '{choice.id}' has a condition; what happens when time runs out must always be possible")
             if len(scene.choices) < 2:
@@ -456,6 +466,4 @@ def _loops(graph: Mapping[str, list[str]], every: bool = False) -> list[list[str
     return parts
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+
