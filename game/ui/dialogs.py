@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from game.i18n import LANGUAGES, tr
 from game.prefs import TIMERS
@@ -112,7 +112,7 @@ class LockedScreen(ModalScreen[bool]):
         t = self.app.tr
         with Vertical(id="locked", classes="dialog"):
             yield Label(Content.styled(t("lock.title"), "bold"), classes="dialog-title")
-            yield Label(Content(t("lock.text", title=clean(self.scenario_title))))
+            yield Static(Content(t("lock.text", title=clean(self.scenario_title))))
             yield Button(Content(t("lock.new")), id="new", variant="primary")
             yield Button(Content(t("lock.back")), id="back")
 
