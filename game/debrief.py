@@ -45,6 +45,8 @@ class Alternative:
     ending: bool
     effects: tuple[tuple[str, int], ...]  # (meter label, change)
     available: bool  # whether the player could have picked it at that moment
+    consequence: str = ""  # what the story would have shown
+    tempts: str = ""  # for an option the scenario does not recommend: why a capable leader might pick it
 
 
 @attrs.frozen
@@ -106,8 +108,8 @@ class PersonalDebrief:
         ending = run.ending
         labels = {k: clean(v.label) for k, v in scenario.meters.items()}
 
-        def effects(choice: m.Choice) -> tuple[tuple[str, int], ...]:
-            return tuple((labels[e.meter], e.delta) for e in choice.effects)
+        def effects(outcome: m.Outcome) -> tuple[tuple[str, int], ...]:
+            return tuple((labels[e.meter], e.delta) for e in outcome.effects)
 
         replay = Run.start(scenario)
         decisions: list[Decision] = []
@@ -118,17 +120,23 @@ class PersonalDebrief:
             offered = {c.id for c in replay.choices}
             met.extend(c for c in chosen.concepts if c not in met)
             if scene.is_decision:
+                took = run.outcome(index)
                 alternatives = []
-                went = chosen.leads_to(replay.meters, replay.flags)
                 for other in scene.choices:
                     if other.id == chosen.id or other.text == chosen.text:  # the same words are the same option
                         continue
-                    place = other.leads_to(replay.meters, replay.flags)
-                    end = scenario.endings.get(place)
-                    target = end.title if end else "" if place == went else _preview(_scene_text(scenario, place))
-                    alternatives.append(
-                        Alternative(_flat(other.text), clean(target), end is not None, effects(other), other.id in offered)
-                    )
+                    would = other.outcome(replay.meters, replay.flags)
+                    end = scenario.endings.get(would.next)
+                    if end is not None:
+                        target = end.title
+                    elif would.next == took.next:
+                        target = ""
+                    else:
+                        target = _preview(_place_text(scenario, would, replay))
+                    alternatives.append(Alternative(
+                        _flat(other.text), clean(target), end is not None, effects(would), other.id in offered,
+                        _flat(would.consequence), _flat(other.rationale) if other.recommended is False else "",
+                    ))
                 speaker = scenario.characters.get(scene.speaker)
                 decisions.append(
                     Decision(
@@ -139,9 +147,9 @@ class PersonalDebrief:
                         chosen=_flat(chosen.text),
                         ms=step.ms,
                         timed_out=step.timed_out,
-                        consequence=_flat(chosen.consequence),
-                        coaching=_flat(chosen.coaching),
-                        effects=effects(chosen),
+                        consequence=_flat(took.consequence),
+                        coaching=_flat(took.coaching),
+                        effects=effects(took),
                         alternatives=tuple(alternatives),
                     )
                 )
@@ -174,7 +182,7 @@ class PersonalDebrief:
             player=clean(playthrough.player) if playthrough else "",
             timers=playthrough.settings.timers if playthrough else "on",
             ending_title=clean(ending.title) if ending else "",
-            ending_text="\n\n".join(plain(p) for p in paragraphs(ending.text)) if ending else "",
+            ending_text="\n\n".join(plain(p) for p in paragraphs(run.text)) if ending else "",
             rating=ending.rating if ending else None,
             decisions=tuple(decisions),
             concepts=tuple(concepts),
@@ -323,9 +331,12 @@ def meter_words(line: MeterLine, lang: str) -> str:
     return ", ".join(parts)
 
 
-def _scene_text(scenario: m.Scenario, scene_id: str) -> str:
-    scene = scenario.scenes.get(scene_id)
-    return scene.text if scene else scene_id
+def _place_text(scenario: m.Scenario, outcome: m.Outcome, before: Run) -> str:
+    """The text of the scene ``outcome`` leads to, as it would have read after it."""
+    scene = scenario.scenes.get(outcome.next)
+    if scene is None:
+        return outcome.next
+    return scene.shown(*outcome.changes(scenario.meters, before.meters, before.flags))
 
 
 def format_effects(effects: tuple[tuple[str, int], ...]) -> str:

@@ -78,7 +78,8 @@ def recommended_text(choice: m.Choice, lang: str) -> str:
 def coaching_notes(dec: Decision) -> list[tuple[str, str]]:
     """(choice text, coaching note) for every choice of the decision that has
     a note; an option made of several choices has a note for each."""
-    return [(c.text, c.coaching) for o in dec.options for c in o.choices if c.coaching]
+    notes = ((c.text, outcome.coaching) for o in dec.options for c in o.choices for outcome in c.outcomes(dec.scene.timer))
+    return list(dict.fromkeys((text, note) for text, note in notes if note))
 
 
 def prompt_text(concept: m.Concept, lang: str) -> str:
@@ -181,7 +182,7 @@ def to_markdown(report: Report) -> str:
             out += [t("group.no_decisions"), ""]
         for dec in d.decisions:
             out += [f"### {dec.number}. {_md(dec.scene.id)} ({_md_text(dec.speaker)})", ""]
-            out += [f"> {_md(plain(p))}\n>" for p in paragraphs(dec.scene.text)]
+            out += [f"> {_md(plain(p))}\n>" for p in paragraphs(dec.scene.text.common)]
             out[-1] = out[-1][:-2]
             out += ["", f"{_md(reach_text(d, dec))} {_md(timing_text(dec, lang))}", ""]
             out += [f"| {t('group.col_choice')} | {t('group.col_playthroughs')} | {_md(t('group.col_view'))} |", "|---|---|---|"]
@@ -312,7 +313,7 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
         out += [
             '<section class="decision">',
             f'<h3>{dec.number}. {_h(dec.scene.id)} <span class="muted">({_h(_one_line(dec.speaker))})</span></h3>',
-            f"<blockquote>{_h_rich(dec.scene.text)}</blockquote>",
+            f"<blockquote>{_h_rich(dec.scene.text.common)}</blockquote>",
             f'<p class="muted">{_h(reach_text(d, dec))} {_h(timing_text(dec, lang))}</p>',
             f"<table><tr><th>{_h(t('group.col_choice'))}</th><th>{_h(t('group.col_playthroughs'))}</th><th></th>"
             f"<th>{_h(t('group.col_view'))}</th></tr>",

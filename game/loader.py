@@ -92,6 +92,9 @@ def _shown(event: Event) -> str:
     return value if len(value) <= 40 else value[:39] + "…"
 
 
+_EMPTY = m.Text(())  # where a text could not be read; its problem is reported
+
+
 def _or(value: T | None, default: T) -> T:
     return default if value is None else value
 
@@ -186,29 +189,36 @@ class _Reader:
             "min": partial(integer, what="min"), "max": partial(integer, what="max"),
             "start": partial(integer, what="start"), "shown": partial(boolean, what="shown")})
         self.FLAG = _Part("a flag", ("id",), {"id": partial(ident, what="flag id"), "about": partial(t, what="about")})
+        flags = partial(self.items, what="set", read=partial(ident, what="flag"))
+        cleared = partial(self.items, what="clear", read=partial(ident, what="flag"))
+        # What a route or a timer may change of a choice's outcome.
+        change = {"effects": self.effects, "set": flags, "clear": cleared,
+                  "consequence": partial(t, what="consequence"), "coaching": partial(t, what="coaching")}
         self.SCENE = _Part("a scene", ("id", "speaker", "text", "choices"), {
-            "id": partial(ident, what="scene id"), "speaker": partial(ident, what="speaker"),
-            "text": partial(t, what="text"), "choices": partial(self.items, what="choices", read=self.choice),
+            "id": partial(ident, what="scene id"), "title": partial(t, what="title"),
+            "speaker": partial(ident, what="speaker"), "text": partial(self.rich, what="text"),
+            "choices": partial(self.items, what="choices", read=self.choice),
             "variants": partial(self.items, what="variants", read=self.variant), "timer": self.timer})
         self.TIMER = _Part("a timer", ("seconds", "timeout"), {
-            "seconds": partial(integer, what="seconds"), "timeout": partial(ident, what="timeout")})
-        self.VARIANT = _Part("a variant", ("when", "text"), {"when": self.condition, "text": partial(t, what="text")})
+            "seconds": partial(integer, what="seconds"), "timeout": partial(ident, what="timeout"), **change})
+        self.VARIANT = _Part("a variant", ("when", "text"), {"when": self.condition, "text": partial(self.rich, what="text")})
+        self.PARAGRAPH = _Part("a paragraph with a condition", ("when", "text"), {
+            "when": self.condition, "text": partial(t, what="text"), "else": partial(t, what="else")})
         self.CHOICE = _Part("a choice", ("id", "text", "next"), {
             "id": partial(ident, what="choice id"), "text": partial(t, what="text"), "next": partial(ident, what="next"),
             "when": self.condition, "routes": partial(self.items, what="routes", read=self.route),
-            "effects": self.effects, "set": partial(self.items, what="set", read=partial(ident, what="set")),
-            "consequence": partial(t, what="consequence"), "coaching": partial(t, what="coaching"),
-            "concepts": partial(self.items, what="concepts", read=partial(ident, what="concepts")),
+            **change, "concepts": partial(self.items, what="concepts", read=partial(ident, what="concepts")),
             "recommended": partial(boolean, what="recommended"), "rationale": partial(t, what="rationale")})
-        self.ROUTE = _Part("a route", ("when", "next"), {"when": self.condition, "next": partial(ident, what="next")})
+        self.ROUTE = _Part("a route", ("when",), {"when": self.condition, "next": partial(ident, what="next"), **change})
         self.CONDITION = _Part("a condition", (), {
             "flag": partial(ident, what="flag"), "not_flag": partial(ident, what="not_flag"),
             "meter": partial(ident, what="meter"), **{op: partial(integer, what=op) for op in m.COMPARISONS},
             "any": partial(self.items, what="any", read=self.condition),
-            "all": partial(self.items, what="all", read=self.condition)})
+            "all": partial(self.items, what="all", read=self.condition), "not": self.condition})
         self.ENDING = _Part("an ending", ("id", "title", "text"), {
-            "id": partial(ident, what="ending id"), "title": partial(t, what="title"), "text": partial(t, what="text"),
-            "rating": partial(self.choice_of, what="rating", options=m.RATINGS)})
+            "id": partial(ident, what="ending id"), "title": partial(t, what="title"),
+            "text": partial(self.rich, what="text"), "rating": partial(self.choice_of, what="rating", options=m.RATINGS),
+            "variants": partial(self.items, what="variants", read=self.variant)})
         self.CONCEPT = _Part("a concept", ("id", "name", "what", "how", "why"), {
             "id": partial(ident, what="concept id"), "name": partial(t, what="name"), "what": partial(t, what="what"),
             "how": partial(t, what="how"), "why": partial(t, what="why"), "source": partial(ident, what="source")})
@@ -325,6 +335,23 @@ class _Reader:
             return event.value
         self.wrong(event, f"{what} should be text, not {_kind(event)}")
         return None
+
+    def rich(self, event: Event, what: str) -> m.Text | None:
+        """A text: plain, or a list of paragraphs of which some have a condition."""
+        if type(event) is SequenceStartEvent:
+            return m.Text(tuple(self.items(event, what, self.paragraph)))
+        if type(event) is MappingStartEvent:
+            self.wrong(event, f"{what} should be text or a list of paragraphs, not a mapping")
+            return None
+        return m.Text((m.Paragraph(event.value, at=self.at(event)),))
+
+    def paragraph(self, event: Event) -> m.Paragraph | None:
+        if type(event) is ScalarEvent:
+            return m.Paragraph(event.value, at=self.at(event))
+        f = self.fields(event, self.PARAGRAPH)
+        if f is None or f.get("when") is None:
+            return None
+        return m.Paragraph(f.get("text") or "", f.get("when"), f.get("else") or "", at=f.start)
 
     def ident(self, event: Event, what: str) -> str | None:
         value = self.text(event, what)
@@ -453,8 +480,9 @@ class _Reader:
             return None
         return m.Scene(
             id=f.get("id") or "",
+            title=f.get("title") or "",
             speaker=f.get("speaker") or "",
-            text=f.get("text") or "",
+            text=f.get("text") or _EMPTY,
             variants=tuple(f.get("variants", ())),
             timer=f.get("timer"),
             choices=tuple(f.get("choices", ())),
@@ -469,13 +497,26 @@ class _Reader:
         seconds = f.get("seconds")
         if seconds is not None and not 1 <= seconds <= 3600:
             self.report(f.pos("seconds"), "K104", "seconds should be between 1 and 3600")
-        return m.Timer(seconds=seconds or 0, timeout=f.get("timeout") or "", at=f.start)
+        return m.Timer(seconds=seconds or 0, timeout=f.get("timeout") or "", ran_out=self.change(f), at=f.start)
+
+    def change(self, f: _Fields) -> m.Change:
+        """The parts of an outcome a route or a timer gives (the rest is the choice's)."""
+        effects, flags, cleared = f.get("effects"), f.get("set"), f.get("clear")
+        return m.Change(
+            next=f.get("next"),
+            effects=None if effects is None else tuple(effects),
+            set=None if flags is None else tuple(flags),
+            clear=None if cleared is None else tuple(cleared),
+            consequence=f.get("consequence"),
+            coaching=f.get("coaching"),
+            next_at=f.pos("next"),
+        )
 
     def variant(self, event: Event) -> m.Variant | None:
         f = self.fields(event, self.VARIANT)
         if f is None or f.get("when") is None:
             return None
-        return m.Variant(when=f.get("when"), text=f.get("text") or "", at=f.start)
+        return m.Variant(when=f.get("when"), text=f.get("text") or _EMPTY, at=f.start)
 
     def choice(self, event: Event) -> m.Choice | None:
         f = self.fields(event, self.CHOICE)
@@ -489,6 +530,7 @@ class _Reader:
             routes=tuple(f.get("routes", ())),
             effects=f.get("effects") or (),
             set=tuple(f.get("set", ())),
+            clear=tuple(f.get("clear", ())),
             consequence=f.get("consequence") or "",
             coaching=f.get("coaching") or "",
             concepts=tuple(f.get("concepts", ())),
@@ -500,9 +542,12 @@ class _Reader:
 
     def route(self, event: Event) -> m.Route | None:
         f = self.fields(event, self.ROUTE)
-        if f is None or f.get("when") is None or f.get("next") is None:
+        if f is None or f.get("when") is None:
             return None
-        return m.Route(when=f.get("when"), next=f.get("next"), at=f.start, next_at=f.pos("next"))
+        if len(f.at) == 1:
+            self.report(f.start, "K101", "a route needs what it changes: next, effects, set, clear, consequence or coaching")
+            return None
+        return m.Route(when=f.get("when"), change=self.change(f), at=f.start)
 
     def effects(self, event: Event) -> tuple[m.Effect, ...]:
         if self.tagged(event):
@@ -538,7 +583,7 @@ class _Reader:
         if f is None:
             return None
         if not f.at:
-            self.report(f.start, "K101", "a condition needs flag, not_flag, meter, any or all")
+            self.report(f.start, "K101", "a condition needs flag, not_flag, meter, any, all or not")
             return None
         parts: list[m.Condition] = []
         if f.get("flag"):
@@ -556,6 +601,8 @@ class _Reader:
                     parts.append(m.MeterCompare(meter, op, value, f.pos("meter")))
         elif ops:
             self.report(f.pos(ops[0]), "K101", f"'{ops[0]}' needs a 'meter' to compare")
+        if f.get("not") is not None:
+            parts.append(m.Not(f.get("not"), f.pos("not")))
         for key, cls in (("any", m.AnyOf), ("all", m.AllOf)):
             if key in f.at:
                 items = f.get(key)
@@ -571,8 +618,8 @@ class _Reader:
         f = self.fields(event, self.ENDING)
         if f is None:
             return None
-        return m.Ending(id=f.get("id") or "", title=f.get("title") or "", text=f.get("text") or "",
-                        rating=f.get("rating"), at=f.start)
+        return m.Ending(id=f.get("id") or "", title=f.get("title") or "", text=f.get("text") or _EMPTY,
+                        rating=f.get("rating"), variants=tuple(f.get("variants", ())), at=f.start)
 
     def concept(self, event: Event) -> m.Concept | None:
         f = self.fields(event, self.CONCEPT)

@@ -15,7 +15,7 @@ from game.text import clean
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]#|~<>])")
 _SCHEME = re.compile(r":(?=//)")  # GitHub links a bare http://example.org
-_WWW = re.compile(r"(?i)\b(www)\.")  # GitHub links a bare www.example.org
+_WWW = re.compile(r"(?i)(www)\.")  # GitHub links a bare www.example.org
 _AT = re.compile("@+")
 _LIST = re.compile(r"\A([-+]|[0-9]+(?=[.)]))")  # at the start of a line: a list item
 _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")  # only where it would be read as one

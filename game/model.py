@@ -6,7 +6,7 @@ column; they take no part in equality, so a translation compares by structure.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import NamedTuple, Union
 
 import attrs
@@ -65,7 +65,13 @@ class AnyOf:
     at: Pos = _at()
 
 
-Condition = Union[FlagIs, MeterCompare, AllOf, AnyOf]
+@attrs.frozen
+class Not:
+    part: Condition
+    at: Pos = _at()
+
+
+Condition = Union[FlagIs, MeterCompare, AllOf, AnyOf, Not]
 
 
 def holds(cond: Condition | None, meters: Mapping[str, int], flags: frozenset[str]) -> bool:
@@ -85,18 +91,72 @@ def holds(cond: Condition | None, meters: Mapping[str, int], flags: frozenset[st
         return v < cond.value
     if isinstance(cond, AllOf):
         return all(holds(p, meters, flags) for p in cond.parts)
+    if isinstance(cond, Not):
+        return not holds(cond.part, meters, flags)
     return any(holds(p, meters, flags) for p in cond.parts)
 
 
-def walk_condition(cond: Condition | None):
+def walk_condition(cond: Condition | None) -> Iterator[FlagIs | MeterCompare]:
     """Every leaf condition (FlagIs or MeterCompare) inside ``cond``."""
     if cond is None:
         return
     if isinstance(cond, (AllOf, AnyOf)):
         for part in cond.parts:
             yield from walk_condition(part)
+    elif isinstance(cond, Not):
+        yield from walk_condition(cond.part)
     else:
         yield cond
+
+
+# Texts ---------------------------------------------------------------------
+
+
+@attrs.frozen
+class Paragraph:
+    """A piece of a text: always shown, or shown when ``when`` holds (and
+    ``otherwise`` when it does not)."""
+
+    text: str
+    when: Condition | None = None
+    otherwise: str = ""
+    at: Pos = _at()
+
+
+@attrs.frozen
+class Text:
+    """A text that may change with the state: its paragraphs, some of them conditional."""
+
+    paragraphs: tuple[Paragraph, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Text:
+        return cls((Paragraph(text),))
+
+    def show(self, meters: Mapping[str, int], flags: frozenset[str]) -> str:
+        """The text as a player in this state reads it."""
+        shown = (p.text if holds(p.when, meters, flags) else p.otherwise for p in self.paragraphs)
+        return "\n\n".join(t.strip() for t in shown if t.strip())
+
+    @property
+    def common(self) -> str:
+        """What every player reads, whatever the state: the paragraphs without a condition."""
+        return "\n\n".join(p.text.strip() for p in self.paragraphs if p.when is None and p.text.strip())
+
+    @property
+    def pieces(self) -> Iterator[str]:
+        """Every piece of text, shown or not, for checks that read them all."""
+        for p in self.paragraphs:
+            yield p.text
+            if p.otherwise:
+                yield p.otherwise
+
+    @property
+    def conditions(self) -> Iterator[Condition]:
+        return (p.when for p in self.paragraphs if p.when is not None)
+
+    def __bool__(self) -> bool:
+        return any(piece.strip() for piece in self.pieces)
 
 
 # The story -----------------------------------------------------------------
@@ -148,25 +208,68 @@ class Effect:
 @attrs.frozen
 class Variant:
     when: Condition
-    text: str
+    text: Text
     at: Pos = _at()
+
+
+@attrs.frozen
+class Outcome:
+    """What a choice does when it is made: where it leads, what it changes,
+    what the player sees next, and the note the debrief gives."""
+
+    next: str
+    effects: tuple[Effect, ...] = ()
+    set: tuple[str, ...] = ()
+    clear: tuple[str, ...] = ()
+    consequence: str = ""
+    coaching: str = ""
+
+    def changes(self, meters: Mapping[str, Meter], values: Mapping[str, int], flags: frozenset[str]) -> tuple[dict[str, int], frozenset[str]]:
+        """The meter values and flags after this outcome."""
+        after = dict(values)
+        for effect in self.effects:
+            after[effect.meter] = meters[effect.meter].clamp(after[effect.meter] + effect.delta)
+        return after, flags.union(self.set).difference(self.clear)
+
+
+@attrs.frozen
+class Change:
+    """Part of an outcome given apart from a choice's own: by a route, or by a
+    timer for when the time runs out. Each field left out (None) is the choice's."""
+
+    next: str | None = None
+    effects: tuple[Effect, ...] | None = None
+    set: tuple[str, ...] | None = None
+    clear: tuple[str, ...] | None = None
+    consequence: str | None = None
+    coaching: str | None = None
+    next_at: Pos = _at()
+
+    def over(self, outcome: Outcome) -> Outcome:
+        given = {k: v for k, v in attrs.asdict(self, recurse=False).items() if v is not None and k != "next_at"}
+        return attrs.evolve(outcome, **given)
 
 
 @attrs.frozen
 class Timer:
     seconds: int
     timeout: str
+    ran_out: Change = Change()  # what running out does, where it differs from picking the timeout choice
     at: Pos = _at()
 
 
 @attrs.frozen
 class Route:
-    """Where a choice leads instead of its ``next`` when ``when`` holds."""
+    """How a choice turns out instead when ``when`` holds: another place to
+    lead to, other effects or flags, another consequence or coaching note."""
 
     when: Condition
-    next: str
+    change: Change
     at: Pos = _at()
-    next_at: Pos = _at()
+
+    @property
+    def next(self) -> str | None:
+        return self.change.next
 
 
 @attrs.frozen
@@ -178,6 +281,7 @@ class Choice:
     routes: tuple[Route, ...] = ()
     effects: tuple[Effect, ...] = ()
     set: tuple[str, ...] = ()
+    clear: tuple[str, ...] = ()
     consequence: str = ""
     coaching: str = ""
     concepts: tuple[str, ...] = ()
@@ -186,29 +290,56 @@ class Choice:
     at: Pos = _at()
     next_at: Pos = _at()
 
-    def leads_to(self, meters: Mapping[str, int], flags: frozenset[str]) -> str:
-        """Where this choice leads, as things stand when it is chosen."""
+    @property
+    def own(self) -> Outcome:
+        """The outcome the choice itself gives, where no route or timer changes it."""
+        return Outcome(self.next, self.effects, self.set, self.clear, self.consequence, self.coaching)
+
+    def outcome(self, meters: Mapping[str, int], flags: frozenset[str], ran_out: Timer | None = None) -> Outcome:
+        """How this choice turns out as things stand when it is chosen: its own
+        outcome, changed by the first route whose condition holds, and by
+        ``ran_out``, the scene's timer, when the time ran out."""
+        outcome = self.own
         for route in self.routes:
             if holds(route.when, meters, flags):
-                return route.next
-        return self.next
+                outcome = route.change.over(outcome)
+                break
+        return outcome if ran_out is None else ran_out.ran_out.over(outcome)
+
+    def leads_to(self, meters: Mapping[str, int], flags: frozenset[str]) -> str:
+        """Where this choice leads, as things stand when it is chosen."""
+        return self.outcome(meters, flags).next
+
+    def outcomes(self, timer: Timer | None = None) -> tuple[Outcome, ...]:
+        """Every way this choice can turn out, whatever the state: its own, each
+        route's and, if it is ``timer``'s timeout, each of those when time runs out."""
+        found = [self.own, *(route.change.over(self.own) for route in self.routes)]
+        if timer is not None and timer.timeout == self.id:
+            found += [timer.ran_out.over(o) for o in found]
+        return tuple(dict.fromkeys(found))
 
     @property
     def targets(self) -> tuple[tuple[str, Pos], ...]:
         """Every place this choice can lead, with where the file says so."""
-        return (*((r.next, r.next_at) for r in self.routes), (self.next, self.next_at))
+        routed = ((r.change.next, r.change.next_at) for r in self.routes if r.change.next is not None)
+        return (*routed, (self.next, self.next_at))
 
 
 @attrs.frozen
 class Scene:
     id: str
     speaker: str
-    text: str
+    text: Text
     choices: tuple[Choice, ...]
     variants: tuple[Variant, ...] = ()
     timer: Timer | None = None
+    title: str = ""  # for the debriefs and the facilitator view; the id where there is none
     at: Pos = _at()
     speaker_at: Pos = _at()
+
+    def shown(self, meters: Mapping[str, int], flags: frozenset[str]) -> str:
+        """The scene's text in this state: the first variant whose condition holds, or its own."""
+        return _shown(self.text, self.variants, meters, flags)
 
     def choice(self, choice_id: str) -> Choice | None:
         for choice in self.choices:
@@ -226,9 +357,21 @@ class Scene:
 class Ending:
     id: str
     title: str
-    text: str
+    text: Text
     rating: str | None = None
+    variants: tuple[Variant, ...] = ()
     at: Pos = _at()
+
+    def shown(self, meters: Mapping[str, int], flags: frozenset[str]) -> str:
+        """The ending's text in this state: the first variant whose condition holds, or its own."""
+        return _shown(self.text, self.variants, meters, flags)
+
+
+def _shown(text: Text, variants: tuple[Variant, ...], meters: Mapping[str, int], flags: frozenset[str]) -> str:
+    for variant in variants:
+        if holds(variant.when, meters, flags):
+            return variant.text.show(meters, flags)
+    return text.show(meters, flags)
 
 
 @attrs.frozen

@@ -175,7 +175,8 @@ class PlainPlayer:
                 self.advance(run.choose(choices[int(answer) - 1].id, ms))
                 break
             self.say(tr(self.lang, "plain.invalid", n=len(choices)))
-        consequence = self.run.last_choice.consequence if self.run.last_choice else ""
+        outcome = self.run.last_outcome
+        consequence = outcome.consequence if outcome else ""
         self.say()
         if consequence:
             self.block(consequence)

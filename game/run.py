@@ -69,15 +69,9 @@ class Run:
 
     @property
     def text(self) -> str:
-        """The current scene's text, with the first matching variant applied."""
-        scene = self.scene
-        if scene is None:
-            ending = self.ending
-            return ending.text if ending else ""
-        for variant in scene.variants:
-            if m.holds(variant.when, self.meters, self.flags):
-                return variant.text
-        return scene.text
+        """The current scene's or ending's text, as this state shows it."""
+        place = self.scene or self.ending
+        return place.shown(self.meters, self.flags) if place is not None else ""
 
     @property
     def choices(self) -> tuple[m.Choice, ...]:
@@ -94,12 +88,34 @@ class Run:
 
     @property
     def last_choice(self) -> m.Choice | None:
-        """The choice that led here, for showing its consequence."""
+        """The choice that led here."""
         if not self.steps:
             return None
         step = self.steps[-1]
         scene = self.scenario.scenes.get(step.scene)
         return scene.choice(step.choice) if scene else None
+
+    def before(self, index: int) -> tuple[Mapping[str, int], frozenset[str]]:
+        """The meters and flags as they stood when step ``index`` was taken."""
+        if index == 0:
+            return {k: v.start for k, v in self.scenario.meters.items()}, frozenset()
+        step = self.steps[index - 1]
+        return step.meters, step.flags
+
+    def outcome(self, index: int) -> m.Outcome | None:
+        """How step ``index`` turned out: its consequence, effects and coaching as
+        the state then decided (None for a step the scenario no longer has)."""
+        step = self.steps[index]
+        scene = self.scenario.scenes.get(step.scene)
+        choice = scene.choice(step.choice) if scene else None
+        if scene is None or choice is None:
+            return None
+        return choice.outcome(*self.before(index), ran_out=scene.timer if step.timed_out else None)
+
+    @property
+    def last_outcome(self) -> m.Outcome | None:
+        """How the choice that led here turned out, for showing its consequence."""
+        return self.outcome(len(self.steps) - 1) if self.steps else None
 
     # -- acting ------------------------------------------------------------
 
@@ -112,13 +128,11 @@ class Run:
             raise RunError(f"'{choice_id}' is not a choice available in scene '{scene.id}'")
         if timed_out and (scene.timer is None or scene.timer.timeout != choice_id):
             raise RunError(f"'{choice_id}' is not what happens when time runs out in scene '{scene.id}'")
-        target = choice.leads_to(self.meters, self.flags)
+        outcome = choice.outcome(self.meters, self.flags, ran_out=scene.timer if timed_out else None)
+        target = outcome.next
         if target not in self.scenario.scenes and target not in self.scenario.endings:
             raise RunError(f"choice '{choice_id}' in scene '{scene.id}' leads to '{target}', which is no scene or ending")
-        meters = dict(self.meters)
-        for effect in choice.effects:
-            meters[effect.meter] = self.scenario.meters[effect.meter].clamp(meters[effect.meter] + effect.delta)
-        flags = self.flags.union(choice.set)
+        meters, flags = outcome.changes(self.scenario.meters, self.meters, self.flags)
         step = Step(scene.id, choice.id, max(0, int(ms)), timed_out, meters, flags)
         return attrs.evolve(self, at=target, meters=meters, flags=flags, steps=(*self.steps, step)).arrived()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -176,17 +176,20 @@ class _Checker:
     def texts(self) -> None:
         empty = "K210"
         for scene in self.s.scenes.values():
-            if not scene.text.strip():
+            if not scene.text:
                 self.report(scene.at, empty, f"scene '{scene.id}' has no text")
             for variant in scene.variants:
-                if not variant.text.strip():
+                if not variant.text:
                     self.report(variant.at, empty, f"a variant of scene '{scene.id}' has no text")
             for choice in scene.choices:
                 if not choice.text.strip():
                     self.report(choice.at, empty, f"choice '{choice.id}' in scene '{scene.id}' has no text")
         for ending in self.s.endings.values():
-            if not ending.text.strip() or not ending.title.strip():
+            if not ending.text or not ending.title.strip():
                 self.report(ending.at, empty, f"ending '{ending.id}' needs a title and a text")
+            for variant in ending.variants:
+                if not variant.text:
+                    self.report(variant.at, empty, f"a variant of ending '{ending.id}' has no text")
         for character in self.s.characters.values():
             if not character.name.strip():
                 self.report(character.at, empty, f"character '{character.id}' has no name")
@@ -204,24 +207,23 @@ class _Checker:
         for scene in s.scenes.values():
             if scene.speaker not in s.characters:
                 self.report(scene.speaker_at, "K203", f"speaker '{scene.speaker}' is not a character{self.suggest(scene.speaker, s.characters)}")
-            for variant in scene.variants:
-                self.condition(variant.when)
             for choice in scene.choices:
                 for target, at in choice.targets:
                     if target not in s.scenes and target not in s.endings:
                         self.report(at, "K201", f"choice '{choice.id}' leads to '{target}', which is no scene or ending{self.suggest(target, places)}")
-                self.condition(choice.when)
-                for route in choice.routes:
-                    self.condition(route.when)
-                for effect in choice.effects:
-                    if effect.meter not in s.meters:
-                        self.report(effect.at, "K204", f"meter '{effect.meter}' is not declared under meters{self.suggest(effect.meter, s.meters)}")
-                for flag in choice.set:
-                    if flag not in s.flags:
-                        self.report(choice.at, "K205", f"flag '{flag}' is not declared under flags{self.suggest(flag, s.flags)}")
+                for effects, flags, at in _changes(choice, scene.timer):
+                    for effect in effects:
+                        if effect.meter not in s.meters:
+                            self.report(effect.at, "K204", f"meter '{effect.meter}' is not declared under meters{self.suggest(effect.meter, s.meters)}")
+                    for flag in flags:
+                        if flag not in s.flags:
+                            self.report(at, "K205", f"flag '{flag}' is not declared under flags{self.suggest(flag, s.flags)}")
                 for concept in choice.concepts:
                     if concept not in s.concepts:
                         self.report(choice.at, "K211", f"concept '{concept}' is not declared under concepts{self.suggest(concept, s.concepts)}")
+
+        for cond in _conditions(s):
+            self.condition(cond)
 
     def condition(self, cond: m.Condition | None) -> None:
         for leaf in m.walk_condition(cond):
@@ -283,7 +285,8 @@ class _Checker:
         going round enough times gets it there.
         """
         s = self.s
-        changed = {e.meter for scene in s.scenes.values() for c in scene.choices for e in c.effects}
+        changed = {e.meter for scene in s.scenes.values() for c in scene.choices
+                   for effects, _, _ in _changes(c, scene.timer) for e in effects}
         meters = [v for k, v in s.meters.items() if v.min < v.max and k in changed]
         if s.start not in s.scenes or not meters:
             return
@@ -304,25 +307,25 @@ class _Checker:
             while todo:
                 sid = todo.pop()
                 lo, hi = ranges[sid]
-                for choice in scenes[sid].choices:
-                    delta = sum(e.delta for e in choice.effects if e.meter == meter.id)
+                for outcome in (o for choice in scenes[sid].choices for o in choice.outcomes(scenes[sid].timer)):
+                    delta = sum(e.delta for e in outcome.effects if e.meter == meter.id)
                     after = (meter.clamp(lo + delta), meter.clamp(hi + delta)) if delta else (lo, hi)
-                    for target, _ in choice.targets:
-                        if target not in scenes:
-                            continue
-                        old = ranges.get(target)
-                        new = after if old is None else (min(old[0], after[0]), max(old[1], after[1]))
-                        if new == old:
-                            continue
-                        if target in inside:
-                            grown[target] = grown.get(target, 0) + 1
-                            if grown[target] > WIDEN_AFTER and old is not None:
-                                new = (meter.min if new[0] < old[0] else new[0], meter.max if new[1] > old[1] else new[1])
-                            todo.append(target)
-                        ranges[target] = new
+                    target = outcome.next
+                    if target not in scenes:
+                        continue
+                    old = ranges.get(target)
+                    new = after if old is None else (min(old[0], after[0]), max(old[1], after[1]))
+                    if new == old:
+                        continue
+                    if target in inside:
+                        grown[target] = grown.get(target, 0) + 1
+                        if grown[target] > WIDEN_AFTER and old is not None:
+                            new = (meter.min if new[0] < old[0] else new[0], meter.max if new[1] > old[1] else new[1])
+                        todo.append(target)
+                    ranges[target] = new
         for sid, (lo, hi) in ranges.items():
             for choice in scenes[sid].choices:
-                for e in choice.effects:
+                for e in {e: None for effects, _, _ in _changes(choice, scenes[sid].timer) for e in effects}:
                     if e.meter != meter.id:
                         continue
                     if hi + e.delta > meter.max:
@@ -335,28 +338,18 @@ class _Checker:
     def teaching(self) -> None:
         s = self.s
         used_concepts: set[str] = set()
-        tested_flags = {
-            leaf.flag
-            for scene in s.scenes.values()
-            for cond in [
-                *(v.when for v in scene.variants),
-                *(c.when for c in scene.choices),
-                *(r.when for c in scene.choices for r in c.routes),
-            ]
-            for leaf in m.walk_condition(cond)
-            if isinstance(leaf, m.FlagIs)
-        }
+        tested_flags = {leaf.flag for cond in _conditions(s) for leaf in m.walk_condition(cond) if isinstance(leaf, m.FlagIs)}
         for scene in s.scenes.values():
             for choice in scene.choices:
                 used_concepts.update(choice.concepts)
-                if JUDGING.match(choice.consequence):
+                if any(JUDGING.match(o.consequence) for o in choice.outcomes(scene.timer)):
                     self.report(choice.at, "K301", f"the consequence of '{choice.id}' opens with a verdict; show what happens and leave judging to the debrief")
                 if choice.recommended is False and not choice.rationale.strip():
                     self.report(choice.at, "K305", f"choice '{choice.id}' is not recommended but has no rationale: why might a capable leader pick it anyway?")
             if not scene.is_decision:
                 continue
-            outcomes = {(tuple(t for t, _ in c.targets), frozenset((e.meter, e.delta) for e in c.effects), frozenset(c.set)) for c in scene.choices}
-            if len(outcomes) == 1:
+            ways = {frozenset(_what_it_does(o) for o in c.outcomes()) for c in scene.choices}
+            if len(ways) == 1:
                 self.report(scene.at, "K302", f"every choice in scene '{scene.id}' leads to the same place with the same effects; the decision makes no difference")
             if not any(c.concepts for c in scene.choices):
                 self.report(scene.at, "K303", f"decision '{scene.id}' has no concept tag, so the debrief cannot explain it")
@@ -371,6 +364,7 @@ class _Checker:
                 self.report(flag.at, "K307", f"flag '{flag.id}' is never tested by a condition")
 
     def translation(self, original: m.Scenario) -> None:
+        """A translation may differ from its original in its words only."""
         s, o = self.s, original
         here = "this translation"
         there = f"the original ({o.language})"
@@ -386,22 +380,79 @@ class _Checker:
                 self.report(mine[key].at, "K212", f"{what[:-1]} '{key}' is in {here} but not in {there}")
             for key in theirs.keys() - mine.keys():
                 self.report(s.at, "K212", f"{what[:-1]} '{key}' is in {there} but not in {here}")
+        if s.version != o.version:
+            self.report(s.at, "K212", f"the version '{s.version}' differs from {there} ('{o.version}'); the group debrief would keep the two apart")
         for sid in s.scenes.keys() & o.scenes.keys():
             a, b = s.scenes[sid], o.scenes[sid]
             if [c.id for c in a.choices] != [c.id for c in b.choices]:
                 self.report(a.at, "K212", f"scene '{sid}' has choices {_ids(a.choices)} here and {_ids(b.choices)} in {there}")
                 continue
             for ca, cb in zip(a.choices, b.choices):
-                if (ca.next, ca.routes, ca.effects, ca.set, ca.when, ca.concepts) != (cb.next, cb.routes, cb.effects, cb.set, cb.when, cb.concepts):
-                    self.report(ca.at, "K212", f"choice '{ca.id}' in scene '{sid}' differs from {there} in where it leads, its routes, effects, flags, condition or concepts")
-            if a.timer != b.timer:
+                if _choice_shape(ca) != _choice_shape(cb):
+                    self.report(ca.at, "K212", f"choice '{ca.id}' in scene '{sid}' differs from {there} in where it leads, its routes, effects, flags, condition, concepts or whether it is recommended")
+            if _timer_shape(a.timer) != _timer_shape(b.timer):
                 self.report(a.at, "K212", f"the timer of scene '{sid}' differs from {there}")
+            if (_text_shape(a.text), _variants_shape(a.variants)) != (_text_shape(b.text), _variants_shape(b.variants)):
+                self.report(a.at, "K212", f"the variants or conditional paragraphs of scene '{sid}' differ from {there}")
+        for eid in s.endings.keys() & o.endings.keys():
+            a, b = s.endings[eid], o.endings[eid]
+            if (a.rating, _text_shape(a.text), _variants_shape(a.variants)) != (b.rating, _text_shape(b.text), _variants_shape(b.variants)):
+                self.report(a.at, "K212", f"ending '{eid}' differs from {there} in its rating, variants or conditional paragraphs")
         for mid in s.meters.keys() & o.meters.keys():
             a, b = s.meters[mid], o.meters[mid]
             if (a.min, a.max, a.start, a.shown) != (b.min, b.max, b.start, b.shown):
                 self.report(a.at, "K212", f"meter '{mid}' has a different range, start or visibility than in {there}")
         if s.start != o.start:
             self.report(s.start_at, "K212", f"the start scene differs from {there} ('{o.start}')")
+
+
+def _conditions(s: m.Scenario) -> Iterator[m.Condition | None]:
+    """Every condition in the scenario: of texts, variants, choices and routes."""
+    texts = [*(sc.text for sc in s.scenes.values()), *(e.text for e in s.endings.values())]
+    variants = [v for place in (*s.scenes.values(), *s.endings.values()) for v in place.variants]
+    yield from (cond for text in [*texts, *(v.text for v in variants)] for cond in text.conditions)
+    yield from (v.when for v in variants)
+    for scene in s.scenes.values():
+        for choice in scene.choices:
+            yield choice.when
+            yield from (route.when for route in choice.routes)
+
+
+def _changes(choice: m.Choice, timer: m.Timer | None) -> Iterator[tuple[tuple[m.Effect, ...], tuple[str, ...], m.Pos]]:
+    """The effects and flags that ``choice`` itself, each of its routes, and a
+    timer of which it is the timeout, give: with where to report a flag."""
+    yield choice.effects, (*choice.set, *choice.clear), choice.at
+    for route in choice.routes:
+        yield route.change.effects or (), (*(route.change.set or ()), *(route.change.clear or ())), route.at
+    if timer is not None and timer.timeout == choice.id:
+        change = timer.ran_out
+        yield change.effects or (), (*(change.set or ()), *(change.clear or ())), timer.at
+
+
+def _what_it_does(outcome: m.Outcome) -> tuple:
+    return outcome.next, frozenset((e.meter, e.delta) for e in outcome.effects), frozenset(outcome.set), frozenset(outcome.clear)
+
+
+def _change_shape(change: m.Change) -> tuple:
+    """A route's or timer's change without its words: whether it gives a consequence or coaching note, not what it says."""
+    return (change.next, change.effects, change.set, change.clear, change.consequence is None, change.coaching is None)
+
+
+def _choice_shape(c: m.Choice) -> tuple:
+    return (c.next, c.effects, c.set, c.clear, c.when, c.concepts, c.recommended,
+            tuple((r.when, _change_shape(r.change)) for r in c.routes))
+
+
+def _timer_shape(t: m.Timer | None) -> tuple | None:
+    return None if t is None else (t.seconds, t.timeout, _change_shape(t.ran_out))
+
+
+def _text_shape(text: m.Text) -> tuple:
+    return tuple((p.when, bool(p.otherwise)) for p in text.paragraphs if p.when is not None)
+
+
+def _variants_shape(variants: tuple[m.Variant, ...]) -> tuple:
+    return tuple((v.when, _text_shape(v.text)) for v in variants)
 
 
 def _ids(choices: Iterable[m.Choice]) -> str:

@@ -66,7 +66,7 @@ def test_yaml_1_1_surprises_stay_text(base_text):
     scenario = loads(text.encode())
     assert scenario.title == "no"
     assert scenario.version == "2025-01-01"
-    assert scenario.scenes["one"].text == "on"
+    assert scenario.scenes["one"].text.common == "on"
     assert scenario.scenes["two"].choices[0].text == "12:30"
 
 
@@ -111,7 +111,7 @@ def test_byte_order_mark_is_accepted(base_text):
 def test_markup_in_text_is_kept_verbatim(base_text):
     hostile = "[@click=app.quit]x[/] Zed [/bold]"
     scenario = loads(base_text.replace("    text: Hello.", f"    text: '{hostile}'").encode())
-    assert scenario.scenes["one"].text == hostile
+    assert scenario.scenes["one"].text.common == hostile
 
 
 # -- property: whatever the input, only ScenarioError comes out -------------------

@@ -180,7 +180,7 @@ class DecisionScreen(GroupScreen):
         with VerticalScroll(id="group"):
             heading = self.t("group.decision_of", n=dec.number, total=len(d.decisions))
             yield self.heading(f"{heading}: {dec.scene.id} ({dec.speaker})")
-            yield Static(story(dec.scene.text), classes="group-question")
+            yield Static(story(dec.scene.text.common), classes="group-question")
             yield Static(_split(d, dec, verdict=True), id="split")
             yield Static(plain(f"{reach_text(d, dec)} {timing_text(dec, self.lang)}", "dim"))
             notes = coaching_notes(dec)
@@ -208,7 +208,7 @@ class PresenterScreen(GroupScreen):
         dec = d.decisions[self.index]
         with VerticalScroll(id="presenter"):
             yield self.heading(self.t("group.decision_of", n=dec.number, total=len(d.decisions)))
-            yield Static(story(dec.scene.text), classes="presenter-question")
+            yield Static(story(dec.scene.text.common), classes="presenter-question")
             yield Static(Content("\n\n").join(plain(f"{i}. {o.choice.text}", "bold") for i, o in enumerate(dec.options, 1)),
                          id="choices-only")
             split = Static(_split(d, dec), id="split")

@@ -96,12 +96,12 @@ class PlayScreen(Screen[None]):
         if not self.chosen_here:
             before += [plain(f"{app.tr('play.notes')}: {note}", "italic") for note in self.notes]
         else:
-            last = run.last_choice
+            last, outcome = run.last_choice, run.last_outcome
             if self.timed_out and last is not None:
                 before.append(plain(app.tr("play.timed_out", choice=" ".join(paragraphs(last.text))), "bold $text-warning"))
-            if last is not None and last.consequence.strip():
+            if outcome is not None and outcome.consequence.strip():
                 before.append(plain(app.tr("play.consequence"), "bold $text-secondary"))
-                before += [paragraph(p, "italic") for p in paragraphs(last.consequence)]
+                before += [paragraph(p, "italic") for p in paragraphs(outcome.consequence)]
         consequence = self.query_one("#consequence", Static)
         consequence.update(Content("\n").join(before))
         consequence.display = bool(before)
@@ -111,7 +111,7 @@ class PlayScreen(Screen[None]):
         if run.finished:
             ending = run.ending
             speaker.update(plain(ending.title, "bold $text-accent"))
-            self.query_one("#text", Static).update(story(ending.text))
+            self.query_one("#text", Static).update(story(run.text))
             choices.set_options([Option(plain(app.tr("debrief.title")), id="debrief")])
             self.query_one("#hint", Static).update(plain(app.tr("play.to_debrief")))
             self.deadline = None
