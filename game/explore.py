@@ -90,14 +90,17 @@ def explore(scenario: m.Scenario, max_states: int = MAX_STATES, samples: int = S
         key = queue.popleft()
         run = states[key]
         out = edges[key] = []
-        for choice in run.choices:
+        moves = [(c.id, False) for c in run.choices]
+        if run.timer is not None:  # running out of time is a move of its own
+            moves.append((run.timer.timeout, True))
+        for choice_id, late in moves:
             try:
-                nxt = attrs.evolve(run.choose(choice.id), steps=())
+                nxt = attrs.evolve(run.choose(choice_id, timed_out=late), steps=())
             except RunError:
-                stuck.append((key, choice.leads_to(run.meters, run.flags)))
+                stuck.append((key, run.scene.choice(choice_id).leads_to(run.meters, run.flags)))
                 continue
             nkey = _key(nxt)
-            out.append((nkey, run.at, choice.id))
+            out.append((nkey, run.at, choice_id))
             if nkey not in states:
                 if len(states) >= max_states:
                     return _sample(scenario, samples, seed)

@@ -299,7 +299,8 @@ class _Reader:
                 self.stream.skip(value)
                 continue
             if name in seen:
-                self.error(key, "K008", f"duplicate key '{name}' (first at line {self.at(seen[name]).line})")
+                hint = "; if it starts the next item of a list, begin that line with '- '" if name == "id" else ""
+                self.error(key, "K008", f"duplicate key '{name}' (first at line {self.at(seen[name]).line}){hint}")
                 self.stream.skip(value)
                 continue
             seen[name] = key

@@ -85,6 +85,7 @@ class Stream:
 
     def __init__(self, path: str, text: str, parser: type = FastParser) -> None:
         self.path = path
+        self._text = text
         self._get = parser(text).get_event
         self._starts = [0, *(m.end() for m in _BREAK.finditer(text))]
         self._depth = 0
@@ -167,8 +168,28 @@ class Stream:
         if problem and "maximum nesting depth" in problem:  # libyaml's own limit, far above ours
             code, message = "K005", f"the data is nested more than {MAX_DEPTH} deep; no scenario is"
         else:
-            code, message = "K001", f"YAML syntax: {problem or 'not valid YAML'}"
+            text = self._text[self._starts[line - 1]:self._starts[line] if line < len(self._starts) else None]
+            code, message = "K001", f"YAML syntax: {problem or 'not valid YAML'}{_hint(problem or '', text)}"
         return ScenarioError([Diagnostic(self.path, line, col, code, message)])
+
+
+# key: "quoted text" and more text (double quotes escape with a backslash, single ones by doubling)
+_QUOTED_THEN_MORE = re.compile(r"""^\s*(?:-\s+)?[\w-]+:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ \t]*[^\s#]""")
+
+
+def _hint(problem: str, line: str) -> str:
+    """How to fix the YAML mistakes authors make most, in their words."""
+    if "tab" in problem or "'\t'" in problem:
+        return "; indent with spaces, not a tab"
+    if "mapping values are not allowed" in problem:
+        return ("; a colon and a space in the middle of a text end it: put the whole text in double quotes, "
+                "or write it on the lines below a '|'")
+    if "did not find expected key" in problem and _QUOTED_THEN_MORE.match(line):
+        return ("; the text goes on after its closing quote: quote the whole text, or begin it with a typographic "
+                "quote (“…”), which YAML does not treat as a quote")
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return "; check this line's indentation against the line above, or an unclosed quote or bracket before it"
+    return ""
 
 
 def open_stream(path: str, data: bytes) -> Stream:

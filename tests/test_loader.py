@@ -177,3 +177,16 @@ def test_a_quoted_value_never_breaks_the_one_line_format():
     for d in exc.value.diagnostics:
         assert "\n" not in str(d)
     assert "f.yaml:1:8: K104 'koers' (the format version) should be a whole number like 5 or -2, not '\\n'" in map(str, exc.value.diagnostics)
+
+
+@pytest.mark.parametrize("old, new, hint", [
+    ("    text: Hello.", "\ttext: Hello.", "indent with spaces, not a tab"),
+    ("    text: Hello.", "    text: Note: hello.", "a colon and a space in the middle of a text end it"),
+    ("    text: Hello.", '    text: "Hello," she said.', "the text goes on after its closing quote"),
+    ("    text: Hello.", '    text: "Hello.', "or an unclosed quote or bracket before it"),
+    ("      - id: tell\n", "        id: tell\n", "begin that line with '- '"),
+])
+def test_the_common_yaml_mistakes_say_how_to_fix_them(base_text, old, new, hint):
+    with pytest.raises(ScenarioError) as exc:
+        loads(base_text.replace(old, new).encode())
+    assert any(hint in d.message for d in exc.value.diagnostics), exc.value.diagnostics
