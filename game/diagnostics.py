@@ -60,6 +60,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K216": (W, "meter-overflow"),
     "K217": (W, "all-choices-conditional"),
     "K218": (W, "original-not-found"),
+    "K219": (W, "timer-too-short"),
+    "K220": (W, "never-shown"),
+    "K221": (W, "always-shown"),
+    "K222": (W, "same-words-offered"),
     # Teaching quality.
     "K301": (W, "judging-consequence"),
     "K302": (W, "fake-choice"),
@@ -68,6 +72,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K305": (W, "no-rationale"),
     "K306": (I, "unused-concept"),
     "K307": (I, "flag-never-tested"),
+    "K308": (I, "endorsed-costs-nothing"),
+    "K309": (W, "too-many-concepts"),
+    "K310": (W, "long-scene"),
+    "K311": (W, "long-choice"),
     # Reading a save (game/saves.py; each code is explained in docs/saves.md).
     "S001": (E, "save-json-syntax"),
     "S002": (E, "save-too-large"),

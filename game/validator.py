@@ -13,9 +13,16 @@ import attrs
 
 from game import model as m
 from game.diagnostics import MAX_KEPT, Diagnostic, ScenarioError, Severity, shown
+from game.conditions import Judge
 from game.loader import load
+from game.text import plain
 
 MAX_CHOICES = 9
+READING_SPEED = 200  # words a minute: a slow reader, or one reading a second language
+READING_MARGIN = 10  # seconds more, to take in the choices and decide
+MAX_SCENE_WORDS = 150  # about what an 80x24 terminal shows with the choices below it
+MAX_CHOICE_CHARS = 100
+MAX_CONCEPTS = 5  # a trainer works with three or four in a session
 SUGGESTION_WORK = 100_000  # names compared for "did you mean": a few for a scenario of 10,000 scenes
 MAX_OVERFLOW_WORK = 2_000_000  # meters times scenes; beyond it K216 is not looked for
 WIDEN_AFTER = 8  # growths of a meter's range at one scene of a loop before it goes to the limit
@@ -144,6 +151,8 @@ class _Checker:
         self.graph()
         self.overflow()
         self.teaching()
+        self.reading()
+        self.conditions()
         if original is not None:
             self.translation(original)
         return self.out
@@ -363,6 +372,75 @@ class _Checker:
             if flag.id not in tested_flags:
                 self.report(flag.at, "K307", f"flag '{flag.id}' is never tested by a condition")
 
+    def reading(self) -> None:
+        """Whether a scene can be read in its time, and fits the screen."""
+        for scene in self.s.scenes.values():
+            words = max(_words(text) for text in (scene.text, *(v.text for v in scene.variants)))
+            if words > MAX_SCENE_WORDS:
+                self.report(scene.at, "K310", f"scene '{scene.id}' runs to {words} words; above about {MAX_SCENE_WORDS} it no longer fits an 80x24 screen with its choices")
+            for choice in scene.choices:
+                if len(plain(" ".join(choice.text.split()))) > MAX_CHOICE_CHARS:
+                    self.report(choice.at, "K311", f"choice '{choice.id}' is {len(choice.text.strip())} characters; keep a choice under {MAX_CHOICE_CHARS}, one or two lines on screen")
+            if scene.timer is None or not scene.timer.seconds:
+                continue
+            read = words + sum(len(plain(c.text).split()) for c in scene.choices)
+            needed = round(read * 60 / READING_SPEED + READING_MARGIN)
+            if scene.timer.seconds < needed:
+                self.report(scene.timer.at, "K219", f"the timer gives {scene.timer.seconds} s for {read} words; at {READING_SPEED} words a minute plus {READING_MARGIN} s a reader needs {needed} s, so a slow or second-language reader would time out into the reflex")
+        if len(self.s.concepts) > MAX_CONCEPTS:
+            self.report(self.s.at, "K309", f"the scenario explains {len(self.s.concepts)} concepts; a debrief works with {MAX_CONCEPTS} at most (three or four is better)")
+
+    def conditions(self) -> None:
+        """Variants and paragraphs that can never show, or always show and hide the rest;
+        options with the same words offered at once; an endorsed option that costs nothing."""
+        judge = Judge(self.s)
+        for place in (*self.s.scenes.values(), *self.s.endings.values()):
+            kind = "scene" if isinstance(place, m.Scene) else "ending"
+            for i, variant in enumerate(place.variants):
+                if not judge.can_hold(variant.when):
+                    self.report(variant.at, "K220", f"a variant of {kind} '{place.id}' can never be shown: its condition cannot hold")
+                elif judge.always_holds(variant.when):
+                    hidden = "the variants after it and its own text are" if i + 1 < len(place.variants) else "its own text is"
+                    self.report(variant.at, "K221", f"a variant of {kind} '{place.id}' always holds, so {hidden} never shown")
+            for text in (place.text, *(v.text for v in place.variants)):
+                for paragraph in text.paragraphs:
+                    if paragraph.when is None:
+                        continue
+                    if not judge.can_hold(paragraph.when):
+                        self.report(paragraph.at, "K220", f"a paragraph of {kind} '{place.id}' can never be shown: its condition cannot hold")
+                    elif judge.always_holds(paragraph.when):
+                        self.report(paragraph.at, "K221", f"the condition of a paragraph of {kind} '{place.id}' always holds{', so its else is never shown' if paragraph.otherwise else ''}")
+        for scene in self.s.scenes.values():
+            seen: dict[str, m.Choice] = {}
+            for choice in scene.choices:
+                words = " ".join(choice.text.split())
+                twin = seen.get(words)
+                if twin is not None and judge.can_hold(m.AllOf(tuple(c for c in (twin.when, choice.when) if c is not None))):
+                    self.report(choice.at, "K222", f"choices '{twin.id}' and '{choice.id}' in scene '{scene.id}' have the same words and can be offered together; give one a route instead of a twin")
+                seen.setdefault(words, choice)
+            if scene.is_decision:
+                self.price(scene)
+
+    def price(self, scene: m.Scene) -> None:
+        """A note where an option the scenario endorses is at least as good as
+        every other on every meter the player sees: the display then gives the
+        answer away (CONTENT.md, rule 9)."""
+        shown = [k for k, meter in self.s.meters.items() if meter.shown]
+        if not shown or len(scene.choices) < 2:
+            return
+
+        def on(choice: m.Choice) -> dict[str, int]:
+            return {k: sum(e.delta for e in choice.effects if e.meter == k) for k in shown}
+
+        for choice in scene.choices:
+            if choice.recommended is False:
+                continue
+            mine = on(choice)
+            others = [on(c) for c in scene.choices if c is not choice]
+            if all(mine[k] >= other[k] for other in others for k in shown) and any(mine != other for other in others):
+                labels = ", ".join(self.s.meters[k].label for k in shown)
+                self.report(choice.at, "K308", f"choice '{choice.id}' costs nothing on the meters the player sees ({labels}) and is at least as good as every other option there: the display gives the answer away; give it a real price")
+
     def translation(self, original: m.Scenario) -> None:
         """A translation may differ from its original in its words only."""
         s, o = self.s, original
@@ -453,6 +531,11 @@ def _text_shape(text: m.Text) -> tuple:
 
 def _variants_shape(variants: tuple[m.Variant, ...]) -> tuple:
     return tuple((v.when, _text_shape(v.text)) for v in variants)
+
+
+def _words(text: m.Text) -> int:
+    """The words of ``text`` at its longest: each paragraph or its else, whichever is longer."""
+    return sum(max(len(plain(p.text).split()), len(plain(p.otherwise).split())) for p in text.paragraphs)
 
 
 def _ids(choices: Iterable[m.Choice]) -> str:
