@@ -10,6 +10,7 @@ preferring choices no earlier playthrough has taken.
 from __future__ import annotations
 
 import random
+import statistics
 from collections import deque
 from collections.abc import Hashable
 
@@ -17,6 +18,7 @@ import attrs
 
 from game import model as m
 from game.run import Run, RunError
+from game.text import plain
 
 MAX_STATES = 20_000
 SAMPLES = 3_000
@@ -250,6 +252,45 @@ def _sample(scenario: m.Scenario, samples: int, seed: int) -> Report:
     )
 
 
+READING_SPEED = 200  # words a minute, as the reading-time check (K219) assumes
+DECIDING = 15  # seconds to weigh a decision
+
+
+@attrs.frozen
+class Typical:
+    """What a playthrough typically takes: the median of random playthroughs."""
+
+    playthroughs: int
+    decisions: int
+    words: int
+
+    @property
+    def minutes(self) -> int:
+        return max(1, round(self.words / READING_SPEED + self.decisions * DECIDING / 60))
+
+
+def typical(scenario: m.Scenario, playthroughs: int = 1000, seed: int = 0) -> Typical:
+    """Play ``playthroughs`` times choosing at random, and take the median
+    number of decisions and of words read (scenes, choices, consequences, the ending)."""
+    rng = random.Random(seed)
+    decisions, words = [], []
+    for _ in range(playthroughs):
+        run = Run.start(scenario)
+        read = 0
+        while not run.finished and len(run.steps) < MAX_STEPS:
+            read += len(plain(run.text).split()) + sum(len(plain(c.text).split()) for c in run.choices)
+            try:
+                run = run.choose(rng.choice(run.choices).id)
+            except RunError:
+                break
+            outcome = run.last_outcome
+            read += len(plain(outcome.consequence).split()) if outcome else 0
+        read += len(plain(run.text).split()) if run.finished else 0
+        decisions.append(sum(scenario.scenes[step.scene].is_decision for step in run.steps))
+        words.append(read)
+    return Typical(playthroughs, round(statistics.median(decisions)), round(statistics.median(words)))
+
+
 def format_report(report: Report) -> str:
     s = report.scenario
     lines = []
@@ -280,4 +321,8 @@ def format_report(report: Report) -> str:
         lines.append(f"longest: {len(report.longest) - 1} choices: {' > '.join(report.longest)}")
     for path in report.stuck:
         lines.append(f"stuck: no choice available after {' > '.join(path)}")
+    t = typical(s)
+    lines.append(f"typical path ({t.playthroughs:,} random playthroughs): {t.decisions} decisions, {t.words:,} words: "
+                 f"about {t.minutes} minutes ({READING_SPEED} words a minute, {DECIDING} s a decision); "
+                 f"the file says {s.minutes}")
     return "\n".join(lines)
