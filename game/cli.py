@@ -10,9 +10,31 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from game import __version__
-from game.launch import add_play_options, play
+from game.i18n import LANGUAGES
+from game.launch import play
 
 EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
+
+#: Options that mean the same before the command and after it: ``koers --scenarios DIR list``
+#: and ``koers list --scenarios DIR`` are one thing. Their value when given nowhere.
+SHARED = {"scenarios": [], "saves": None, "player": None, "session": None, "lang": None}
+
+
+def _shared_options(parser: argparse.ArgumentParser, top: bool, session: str) -> None:
+    """The shared options. Given nowhere, they are left out of the parse (and
+    filled in by main); a DIR given before the command and one after both count."""
+    unset = argparse.SUPPRESS
+    parser.add_argument("--scenarios", metavar="DIR", type=Path, action="append", default=unset,
+                        dest="scenarios_before" if top else "scenarios", help="also use the scenarios in DIR")
+    parser.add_argument("--saves", metavar="DIR", default=unset,
+                        help="keep playthroughs in DIR (default: $KOERS_SAVES or your user data folder)")
+    parser.add_argument("--player", metavar="NAME", default=unset, help="your name or a pseudonym (remembered)")
+    parser.add_argument("--session", metavar="CODE", default=unset, help=session)
+    parser.add_argument("--lang", choices=LANGUAGES, default=unset,
+                        help="interface language (remembered); for debrief, the language of the report")
+
+
+_PLAY_SESSION = "the session code your trainer gave (remembered)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,16 +43,17 @@ def _parser() -> argparse.ArgumentParser:
         description="Practise the hard moments of leading. Run without a command to play.",
     )
     parser.add_argument("--version", action="version", version=f"koers {__version__}")
-    add_play_options(parser, top=True)
+    _shared_options(parser, top=True, session=_PLAY_SESSION)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("play", help="play a scenario (the default: without FILE, open the library)")
     p.add_argument("file", nargs="?", metavar="FILE", help="open this scenario file directly")
-    add_play_options(p, top=False)
+    p.add_argument("--plain", action="store_true", help="play FILE as plain text on stdin and stdout (for screen readers and pipes)")
+    _shared_options(p, top=False, session=_PLAY_SESSION)
 
     p = sub.add_parser("list", help="list the scenarios you can play")
-    p.add_argument("--scenarios", metavar="DIR", type=Path, action="append", default=[], help="also list the scenarios in DIR")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    _shared_options(p, top=False, session=_PLAY_SESSION)
 
     p = sub.add_parser("validate", help="check scenario files and report every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -45,18 +68,25 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("debrief", help="debrief a group from its saved playthroughs")
     p.add_argument("paths", nargs="+", metavar="PATH", help="save files, or folders of them")
-    p.add_argument("--session", metavar="CODE", help="only the playthroughs of this session")
-    p.add_argument("--scenarios", metavar="DIR", type=Path, action="append", default=[], help="also look for scenarios in DIR")
     p.add_argument("--export", metavar="FILE", type=Path, help="write a report: FILE.md, FILE.html or FILE.csv")
-    p.add_argument("--language", choices=("nl", "en"), help="the language of the scenario's words in the report")
+    p.add_argument("--language", choices=LANGUAGES, dest="lang", default=argparse.SUPPRESS,
+                   help="the same as --lang: the language of the report")
     p.add_argument("--names", action="store_true", help="show the players' pseudonyms (by default: player 1, 2, ...)")
     p.add_argument("--min-group", type=int, nargs="?", const=5, default=1, metavar="N",
-                   help="hide counts of fewer than N players (N is 5 if left out)")
+                   help="off unless given: hide every count of fewer than N players, and any that would give one away "
+                        "(N is 5 if left out)")
+    _shared_options(p, top=False, session="only the playthroughs of this session")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    for name, default in SHARED.items():
+        if not hasattr(args, name):
+            setattr(args, name, list(default) if isinstance(default, list) else default)
+    args.scenarios = [*getattr(args, "scenarios_before", []), *args.scenarios]
+    if not hasattr(args, "plain"):
+        args.plain = False
     command = args.command or "play"
     try:
         return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief}[command](args)
@@ -72,8 +102,8 @@ def _list(args: argparse.Namespace) -> int:
     from game.library import bundled_dir, discover, relative
     from game.text import clean
 
-    entries = discover([bundled_dir(), *getattr(args, "scenarios", [])])
-    if getattr(args, "format", "text") == "json":
+    entries = discover([bundled_dir(), *args.scenarios])
+    if args.format == "json":
         rows = [
             {"path": str(e.path), "id": e.scenario.id, "language": e.scenario.language, "title": e.scenario.title,
              "minutes": e.scenario.minutes, "version": e.scenario.version}
@@ -163,7 +193,7 @@ def _debrief(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     library = group.Library([bundled_dir(), *args.scenarios])
     collected = group.collect(args.paths, session=args.session, library=library)
-    report = group.debrief(collected, library, language=args.language, names=args.names, min_group=args.min_group,
+    report = group.debrief(collected, library, language=args.lang, names=args.names, min_group=args.min_group,
                            session=args.session)
     # In a terminal, the facilitator view; piped or redirected, the same as plain text.
     interactive = fmt is None and bool(report.debriefs) and sys.stdin.isatty() and sys.stdout.isatty()

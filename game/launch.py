@@ -8,26 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from game.i18n import default_language
-from game.i18n import LANGUAGES
 
 EXIT_OK, EXIT_ERRORS = 0, 2
-
-
-def add_play_options(parser: argparse.ArgumentParser, top: bool) -> None:
-    """The options of ``koers play``; also accepted without a command. In the
-    subcommand they default to "not given" so they never undo the same option
-    given before the command."""
-    unset = {} if top else {"default": argparse.SUPPRESS}
-    scenarios = {"default": []} if top else unset
-    parser.add_argument("--scenarios", metavar="DIR", type=Path, action="append", help="also offer the scenarios in DIR", **scenarios)
-    parser.add_argument("--saves", metavar="DIR", help="keep playthroughs in DIR (default: $KOERS_SAVES or your user data folder)", **unset)
-    parser.add_argument("--player", metavar="NAME", help="your name or a pseudonym (remembered)", **unset)
-    parser.add_argument("--session", metavar="CODE", help="the session code your trainer gave (remembered)", **unset)
-    parser.add_argument("--lang", choices=LANGUAGES, help="interface language (remembered)", **unset)
-    parser.add_argument("--plain", action="store_true", help="play FILE as plain text on stdin and stdout", **unset)
 
 
 def play(args: argparse.Namespace) -> int:
