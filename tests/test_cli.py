@@ -61,7 +61,7 @@ def test_debrief_takes_every_option_before_or_after(tmp_path, room, order):
     out = koers(tmp_path, *args)
     text = out.stdout.decode()
     assert out.returncode == 0, out.stderr.decode()
-    assert "Groepsnabespreking: Base" in text and "Speelrondes: 1 " in text  # Dutch, and only MON
+    assert "Groepsnabespreking: Basis" in text and "Speelrondes: 1 " in text  # Dutch, and only MON
     assert "G002" not in out.stderr.decode()  # the scenario was found in DIR
 
 
