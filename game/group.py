@@ -138,13 +138,13 @@ def _decoder(scene=_Name, choice=_Name, flag=_Name, meters=(), scenario=_Name, e
     fields = [f"m{i}" for i in range(len(meters))]  # meter ids need not be Python names
     named = shape("Meters", [(f, _Whole) for f in fields], rename=dict(zip(fields, meters))) if meters else None
     step = shape("Step", [("scene", scene), ("choice", choice), ("ms", _Count), ("timed_out", bool),
-                          ("meters", named or dict[str, _Whole]), ("flags", list[flag])])
+                          ("meters", named or dict[str, _Whole]), ("flags", list[flag]), ("at", _Time | None)])
     ref = shape("ScenarioRef", [("id", scenario), ("language", Literal[m.LANGUAGES]), ("version", str), ("digest", str)])
     save = shape("Save", [
         ("koers_save", int), ("id", str), ("scenario", ref), ("player", str), ("session", _Name | None),
         ("started", _Time), ("updated", _Time), ("settings", _SettingsShape), ("steps", list[step]),
         ("ending", ending | None), ("reflections", dict[_Index, _ReflectionShape] | None),
-        ("replay_of", _ReplayShape | None),
+        ("replay_of", _ReplayShape | None), ("waited_ms", _Count),
     ])
     return _Decoder(msgspec.json.Decoder(save).decode, tuple(meters) or None)
 
@@ -177,7 +177,7 @@ def _decoder_for(files: Sequence[m.Scenario]) -> _Decoder | None:
     )
 
 
-_NO_STEPS = ((),) * 6  # the six columns of no steps
+_NO_STEPS = ((),) * 7  # the seven columns of no steps
 _UTC = timezone.utc
 _uuid = saves.UUID.match
 _digest = saves.DIGEST.match
@@ -244,7 +244,9 @@ class _Reader:
         if top.koers_save != saves.SAVE_FORMAT or top.started.tzinfo is not _UTC or top.updated.tzinfo is not _UTC:
             return None
         steps, reflections, replay = top.steps, top.reflections, top.replay_of
-        scenes, choices, times, timeouts, meters, flags = zip(*map(astuple, steps)) if steps else _NO_STEPS  # in C
+        scenes, choices, times, timeouts, meters, flags, ats = zip(*map(astuple, steps)) if steps else _NO_STEPS  # in C
+        if not all(at is None or at.tzinfo is _UTC for at in ats):
+            return None
         n, r, p = len(steps), len(reflections) if reflections else 0, replay is not None
         named = decoder.meters
         if named is None:
@@ -255,8 +257,9 @@ class _Reader:
             inner = n * len(named) + sum(map(len, flags))
             last = dict(zip(named, astuple(meters[-1]))) if n else None
         # Every string is a key or a text value; every value counts for MAX_VALUES, keys not.
-        strings = 26 + (top.session is not None) + (top.ending is not None) + 8 * n + inner + 4 * r + 3 * p
-        values = 18 + 7 * n + inner + 3 * r + 2 * p
+        timed = n - ats.count(None)
+        strings = 27 + (top.session is not None) + (top.ending is not None) + 9 * n + timed + inner + 4 * r + 3 * p
+        values = 19 + 8 * n + inner + 3 * r + 2 * p
         if values > saves.MAX_VALUES or data.count(b'"') != 2 * strings:
             return None
         sc = top.scenario

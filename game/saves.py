@@ -37,7 +37,7 @@ from game.diagnostics import Diagnostic
 from game.files import read_regular
 from game.run import Run, RunError, Step
 
-SAVE_FORMAT = 1
+SAVE_FORMAT = 2
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 16  # a save nests four deep; anything deeper is damage or an attack
 MAX_DIGITS = 15  # 10**15 ms is 30,000 years; longer numbers only cost memory
@@ -137,8 +137,16 @@ class Playthrough:
     reflections: Mapping[int, Reflection] = attrs.field(factory=dict)
     session: str | None = None
     replay_of: ReplayOf | None = None
+    # When each step was taken (UTC, as ``started``); None for a step migrated from format 1.
+    step_times: tuple[str | None, ...] = attrs.field(default=())
+    waited_ms: int = 0  # time spent at the current decision before the player left it, for the timer on resume
     # Older files are migrated on reading, so a value in memory is always current.
     format: int = attrs.field(default=SAVE_FORMAT, init=False)
+
+    @step_times.validator
+    def _one_time_per_step(self, _attribute: object, times: tuple[str | None, ...]) -> None:
+        if len(times) != len(self.steps):
+            raise ValueError(f"a playthrough of {len(self.steps)} steps needs as many step times, not {len(times)}")
 
     # -- making ------------------------------------------------------------
 
@@ -179,6 +187,7 @@ class Playthrough:
             updated=stamp,
             settings=original.settings,
             steps=original.steps[:step],
+            step_times=original.step_times[:step],
             replay_of=ReplayOf(original.id, step),
         )
 
@@ -192,13 +201,24 @@ class Playthrough:
             raise ValueError(
                 f"a run of '{run.scenario.id}' cannot be recorded in a playthrough of '{self.scenario.id}'"
             )
+        stamp = _stamp(now)
+        kept = 0  # the steps this playthrough already holds, unchanged: they keep their times
+        while kept < min(len(self.steps), len(run.steps)) and self.steps[kept] == run.steps[kept]:
+            kept += 1
+        times = (*self.step_times[:kept], *[stamp] * (len(run.steps) - kept))
         return attrs.evolve(
             self,
             scenario=ScenarioRef.of(run.scenario),
             steps=run.steps,
+            step_times=times,
             ending=run.at if run.finished else None,
-            updated=_stamp(now),
+            updated=stamp,
+            waited_ms=0 if kept < len(run.steps) or len(run.steps) != len(self.steps) else self.waited_ms,
         )
+
+    def waiting(self, ms: int, now: datetime | None = None) -> Playthrough:
+        """This playthrough left at its current decision after ``ms`` of it."""
+        return attrs.evolve(self, waited_ms=max(0, int(ms)), updated=_stamp(now))
 
     def with_reflection(
         self, index: int, answer: str, shared: bool = False, now: datetime | None = None
@@ -252,9 +272,11 @@ class Playthrough:
                     "timed_out": s.timed_out,
                     "meters": dict(s.meters),
                     "flags": sorted(s.flags),
+                    "at": at,
                 }
-                for s in self.steps
+                for s, at in zip(self.steps, self.step_times)
             ],
+            "waited_ms": self.waited_ms,
             "ending": self.ending,
             "reflections": {
                 str(i): {"answer": r.answer, "shared": r.shared} for i, r in sorted(self.reflections.items())
@@ -404,7 +426,7 @@ def _read(data: dict) -> Playthrough:
         (),
         "the save",
         ("koers_save", "id", "scenario", "player", "started", "updated", "settings", "steps"),
-        ("session", "ending", "reflections", "replay_of"),
+        ("session", "ending", "reflections", "replay_of", "waited_ms"),
     )
     what = "the save"
     sc = _fields(top["scenario"], ("scenario",), "'scenario'", ("id", "language", "version", "digest"))
@@ -432,6 +454,7 @@ def _read(data: dict) -> Playthrough:
     if not isinstance(steps_raw, list):
         raise _Problem(("steps",), "S102", f"'steps' should be a list, not {_kind(steps_raw)}")
     steps = tuple(_step(raw, i) for i, raw in enumerate(steps_raw))
+    step_times = tuple(_step_time(raw, i) for i, raw in enumerate(steps_raw))
 
     reflections: dict[int, Reflection] = {}
     raw_reflections = top.get("reflections") or {}
@@ -464,13 +487,25 @@ def _read(data: dict) -> Playthrough:
         ending=_optional_text(top, "ending", (), what),
         reflections=reflections,
         replay_of=replay_of,
+        step_times=step_times,
+        waited_ms=_count(top, "waited_ms", (), what) if "waited_ms" in top else 0,
     )
+
+
+STEP_FIELDS = ("scene", "choice", "ms", "timed_out", "meters", "flags", "at")
+
+
+def _step_time(raw: dict, index: int) -> str | None:
+    """When the step was taken; None where a format 1 save did not say."""
+    if raw["at"] is None:
+        return None
+    return _time(raw, "at", ("steps", index), f"step {index + 1}")
 
 
 def _step(raw: object, index: int) -> Step:
     at = ("steps", index)
     what = f"step {index + 1}"
-    f = _fields(raw, at, what, ("scene", "choice", "ms", "timed_out", "meters", "flags"))
+    f = _fields(raw, at, what, STEP_FIELDS)
     meters_raw = f["meters"]
     if not isinstance(meters_raw, dict):
         raise _Problem((*at, "meters"), "S102", f"'meters' in {what} should be an object, not {_kind(meters_raw)}")
@@ -521,7 +556,16 @@ def _from_v0(data: dict) -> dict:
     return {**data, "koers_save": 1, "settings": data.get("settings", {"timers": "on"}), "steps": steps}
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _from_v0}
+def _from_v1(data: dict) -> dict:
+    """Format 1 had no time per step and no time spent waiting at a decision:
+    its steps' times are unknown (null), and no time was spent."""
+    steps = data.get("steps")
+    if isinstance(steps, list):
+        steps = [{**step, "at": None} if isinstance(step, dict) and "at" not in step else step for step in steps]
+    return {**data, "koers_save": 2, "steps": steps, "waited_ms": data.get("waited_ms", 0)}
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _from_v0, 1: _from_v1}
 
 
 def _migrate(data: object) -> dict:

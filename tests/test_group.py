@@ -214,7 +214,7 @@ def test_a_damaged_folder_counts_every_good_playthrough_once_and_names_every_oth
     copy_a = folder / "laptop2" / a.name
     copy_a.write_bytes(a.read_bytes())
     older_b = folder / "laptop2" / b.name
-    older_b.write_text(json.dumps(attrs.evolve(saves.load_save(b), steps=(), updated="2026-11-23T09:00:00.000Z").to_json()))
+    older_b.write_text(json.dumps(attrs.evolve(saves.load_save(b), steps=(), step_times=(), updated="2026-11-23T09:00:00.000Z").to_json()))
     good = a.read_text()
     bad = {
         "truncated.json": good[: len(good) // 2],
@@ -224,7 +224,7 @@ def test_a_damaged_folder_counts_every_good_playthrough_once_and_names_every_oth
         "deep.json": "[" * 5000 + "]" * 5000,
         "huge-number.json": good.replace('"ms": 1000', '"ms": ' + "9" * 5000, 1),
         "nan.json": good.replace('"ms": 1000', '"ms": NaN', 1),
-        "newer.json": good.replace('"koers_save": 1', '"koers_save": 99').replace(pid(1), pid(50)),
+        "newer.json": good.replace('"koers_save": 2', '"koers_save": 99').replace(pid(1), pid(50)),
         # The privacy flag said twice: readers disagree on which wins, so the file is refused.
         "two-keys.json": good.replace(pid(1), pid(51)).replace('"ending": "good"', '"ending": "good", "ending": "bad"'),
         "path-id.json": good.replace(pid(1), "../../etc/passwd"),
@@ -397,7 +397,7 @@ def test_a_folder_that_cannot_be_listed_is_named(tmp_path, room, lib, monkeypatc
 
 def _variants(good: str) -> list[str]:
     swaps = [
-        ('"koers_save": 1', '"koers_save": true'), ('"koers_save": 1', '"koers_save": 1.0'),
+        ('"koers_save": 2', '"koers_save": true'), ('"koers_save": 2', '"koers_save": 2.0'),
         ('"ms": 1000', '"ms": -1'), ('"ms": 1000', '"ms": 1e3'), ('"ms": 1000', '"ms": 1000000000000000'),
         ('"ms": 1000', '"ms": 999999999999999'), ('"trust": 6', '"trust": true'), ('"trust": 6', '"trust": "6"'),
         (pid(1), pid(1).upper()), ('"timed_out": false', '"timed_out": 0'), ('"asked"', '""'), ('"asked"', "7"),
@@ -408,9 +408,11 @@ def _variants(good: str) -> list[str]:
         ('"0": {', '"00": {'), ('"replay_of": null', '"replay_of": {"playthrough": "' + pid(7) + '", "step": 0}'),
         ('"replay_of": null', '"replay_of": {"playthrough": "' + pid(7) + '", "step": -1}'),
         ('"replay_of": null', '"replay_of": {"playthrough": "' + pid(7) + '", "step": 0, "step": 1}'),
-        ('"koers_save": 1,', '"koers_save": 1, "extra": 1,'), ('"session": "S1",', ""), ('"flags": [', '"flags": ["asked", '),
-        ('"koers_save": 1', '"koers_save": 0'), ('"scene": "one"', '"scene": "one", "scene": "two"'),
+        ('"koers_save": 2,', '"koers_save": 2, "extra": 1,'), ('"session": "S1",', ""), ('"flags": [', '"flags": ["asked", '),
+        ('"koers_save": 2', '"koers_save": 0'), ('"scene": "one"', '"scene": "one", "scene": "two"'),
         ('"version": "1"', '"version": 1'), ('"language": "en"', '"language": ""'), ("\n", "\r\n"), ("\n", ""),
+        ('"language": "en"', '"language": "../../x"'), ('"at": "2026', '"at": null, "x": "2026'), ('"at": "2026', '"at": "x2026'),
+        ('"waited_ms": 0', '"waited_ms": -1'), ('"waited_ms": 0', '"waited_ms": 1500'), (',\n  "waited_ms": 0', ""),
         # Where msgspec, which checks the quick way, could read JSON otherwise than the standard library.
         ('"timers": "on"', '"timers": "slow"'), ('"timers": "on"', '"timers": "on", "timers": "off"'),
         ('"trust": 6', '"trust": -999999999999999'), ('"trust": 6', '"trust": -1000000000000000'),
@@ -488,9 +490,9 @@ def test_a_digest_is_checked_even_when_another_save_holds_the_same_text(tmp_path
 
 def test_the_quick_reader_keeps_the_limit_on_values(tmp_path, lib):
     good = put(tmp_path, play(lib.languages("base")["en"], 1, ["ask", "go"])).read_text(encoding="utf-8")
-    # The good save holds 36 values (18 at the top, 9 in each step); flags fill it up to the limit, and one past it.
+    # The good save holds 39 values (19 at the top, 10 in each step); flags fill it up to the limit, and one past it.
     for reader in _readers(lib, good.encode("utf-8")):
-        for extra, accepted in ((saves.MAX_VALUES - 36, True), (saves.MAX_VALUES - 35, False)):
+        for extra, accepted in ((saves.MAX_VALUES - 39, True), (saves.MAX_VALUES - 38, False)):
             data = good.replace('"flags": [', '"flags": [' + '"asked", ' * extra, 1).encode("utf-8")
             fast = reader.fast(data)
             assert (fast is not None) is accepted

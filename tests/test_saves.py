@@ -334,7 +334,7 @@ def test_a_long_playthrough_is_far_within_the_limits(tmp_path):
     meters = {f"m{i}": -(10**9) for i in range(20)}
     step = Step("monday", "do_it", 10**9, False, meters, frozenset(f"f{i}" for i in range(20)))
     steps = (step,) * 1000
-    p = attrs.evolve(Playthrough.new(V1, "Kim"), steps=steps)
+    p = attrs.evolve(Playthrough.new(V1, "Kim"), steps=steps, step_times=("2026-01-01T10:00:00.000Z",) * 1000)
     for i in range(20):
         p = p.with_reflection(i, "word " * 2000, shared=i % 2 == 0)
     assert saves.load_save(saves.save(tmp_path, p)) == p
@@ -430,13 +430,13 @@ def test_S007_duplicate_key():
 SHAPE = [
     ('  "player": "Kim",\n', "", "S101", ("", "{"), "the save is missing 'player'"),
     ('"ms": 1500,\n', "", "S101", ('"steps": [\n    ', "{"), "step 1 is missing 'ms'"),
-    ('"koers_save": 1,', "", "S101", ("", "{"), "this is not a Koers save: it has no 'koers_save' format version"),
+    ('"koers_save": 2,', "", "S101", ("", "{"), "this is not a Koers save: it has no 'koers_save' format version"),
     ('"ms": 1500', '"ms": "1.5 s"', "S102", ('"ms": ', '"1.5 s"'), "'ms' in step 1 should be a whole number, not text"),
     ('"ms": 1500', '"ms": 1500.0', "S102", ('"ms": ', "1500.0"), "'ms' in step 1 should be a whole number, not a number with a fraction"),
     ('"timed_out": false', '"timed_out": 0', "S102", ('"timed_out": ', "0"), "'timed_out' in step 1 should be true or false, not a whole number"),
     ('"settings": {\n    "timers": "slow"\n  }', '"settings": ["slow"]', "S102", ('"settings": ', "["), "'settings' should be an object, not a list"),
     ('"ownership": 7', '"ownership": null', "S102", ('"ownership": ', "null"), "'ownership' in the meters of step 1 should be a whole number, not null"),
-    ('"koers_save": 1', '"koers_save": "1"', "S102", ('"koers_save": ', '"1"'), "'koers_save' (the format version) should be a whole number, not text"),
+    ('"koers_save": 2', '"koers_save": "2"', "S102", ('"koers_save": ', '"2"'), "'koers_save' (the format version) should be a whole number, not text"),
     ('"player": "Kim"', '"player": "Kim", "colour": "red"', "S103", ('"colour": ', '"red"'), "unknown field 'colour' in the save; the save has: "),
     ('"timers": "slow"', '"timer": "slow"', "S103", ('"timer": ', '"slow"'), "unknown field 'timer' in 'settings'; did you mean 'timers'?"),
     ('"timers": "slow"', '"timers": "fast"', "S104", ('"timers": ', '"fast"'), "'timers' should be one of on, slow, off, not 'fast'"),
@@ -446,7 +446,7 @@ SHAPE = [
     ('"updated": "2025-11-23T09:48:00.000Z"', '"updated": "yesterday"', "S104", ('"updated": ', '"'), "'updated' in the save should be a UTC time"),
     ('"digest": "', '"digest": "sha256:', "S104", ('"digest": ', '"'), "'digest' in 'scenario' should be a sha256 in 64 hex digits"),
     ('"reflections": {\n    "0"', '"reflections": {\n    "first"', "S104", ('"first": ', "{"), "reflections are keyed by question number from 0"),
-    ('"koers_save": 1', '"koers_save": 2', "S105", ('"koers_save": ', "2"), "this save was made by a newer Koers (save format 2)"),
+    ('"koers_save": 2', '"koers_save": 3', "S105", ('"koers_save": ', "3"), "this save was made by a newer Koers (save format 3)"),
 ]
 
 
@@ -477,7 +477,7 @@ def test_a_json_list_is_not_a_save():
 def test_S105_newer_format_is_refused_with_advice():
     d = error_of('{"koers_save": 7, "whatever": "a newer Koers wrote"}')
     assert d.message == (
-        "this save was made by a newer Koers (save format 7); this Koers reads format 1 and older: update Koers to open it"
+        "this save was made by a newer Koers (save format 7); this Koers reads format 2 and older: update Koers to open it"
     )
 
 
@@ -546,19 +546,20 @@ def test_format_0_is_migrated():
     before = json.dumps(V0)
     p = Playthrough.from_json(V0)
     assert json.dumps(V0) == before  # the parsed data is not changed in place
-    assert p.format == 1 and p.settings == Settings("on")
+    assert p.format == saves.SAVE_FORMAT and p.settings == Settings("on")
     assert [(s.ms, s.timed_out) for s in p.steps] == [(4250, False), (20_000, True)]
+    assert p.step_times == (None, None) and p.waited_ms == 0  # format 1 had neither
     run, notes = saves.resume(p, V1)
     assert notes == [] and run.at == "end_safe"
     assert Playthrough.from_json(p.to_json()) == p
 
 
-def test_format_0_file_is_migrated_and_saved_as_format_1(tmp_path):
+def test_format_0_file_is_migrated_and_saved_in_the_current_format(tmp_path):
     path = tmp_path / f"{V0['id']}.json"
     path.write_text(json.dumps(V0, indent=2), encoding="utf-8")
     p = saves.load_save(path)
     saves.save(tmp_path, p)
-    assert json.loads(path.read_text(encoding="utf-8"))["koers_save"] == 1
+    assert json.loads(path.read_text(encoding="utf-8"))["koers_save"] == saves.SAVE_FORMAT
     assert saves.load_save(path) == p
 
 
@@ -588,7 +589,7 @@ def test_S106_a_format_without_a_migration_is_refused(monkeypatch):
     d = error_of(text)
     assert (d.code, d.line, d.col) == ("S106", *position(text, "0", after='"koers_save": '))
     assert d.message == (
-        "save format 0 is older than this Koers can read (formats 1 to 1); open it with the Koers that made it"
+        "save format 0 is older than this Koers can read (formats 2 to 2); open it with the Koers that made it"
     )
 
 
