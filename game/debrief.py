@@ -18,24 +18,12 @@ from game.i18n import decimal, tr
 from game.markdown import escape
 from game.run import Run
 from game.saves import Playthrough
-from game.text import clean, paragraphs, plain
-
-_PREVIEW = 70
-
-
-def _flat(text: str) -> str:
-    """Scenario text on one line, without emphasis marks or control characters."""
-    return " ".join(plain(p) for p in paragraphs(text))
+from game.text import clean, excerpt, flat, paragraphs, plain
 
 
 def leads(alternative: Alternative) -> str:
     """" → where it leads", or nothing when it leads where the chosen option did."""
     return f" → {alternative.leads_to}" if alternative.leads_to else ""
-
-
-def _preview(text: str) -> str:
-    flat = _flat(text)
-    return flat if len(flat) <= _PREVIEW else flat[: _PREVIEW - 1].rstrip() + "…"
 
 
 @attrs.frozen
@@ -63,6 +51,15 @@ class Decision:
     effects: tuple[tuple[str, int], ...]
     alternatives: tuple[Alternative, ...]
 
+    @property
+    def chose_key(self) -> str:
+        """How the debrief introduces what was taken: a timeout was not the player's choice."""
+        return "debrief.ran_out" if self.timed_out else "debrief.you_chose"
+
+    @property
+    def coaching_key(self) -> str:
+        return "debrief.what_it_does" if self.timed_out else "debrief.coaching"
+
 
 @attrs.frozen
 class ConceptNote:
@@ -80,6 +77,7 @@ class MeterLine:
     max: int
     values: tuple[int, ...]  # the start, then after every step
     decisions: tuple[int, ...] = ()  # for each value, the number of decisions taken by then
+    shown: bool = True  # on screen during play; the others the player never saw
 
 
 @attrs.frozen
@@ -132,10 +130,10 @@ class PersonalDebrief:
                     elif would.next == took.next:
                         target = ""
                     else:
-                        target = _preview(_place_text(scenario, would, replay))
+                        target = excerpt(_place_text(scenario, would, replay))
                     alternatives.append(Alternative(
-                        _flat(other.text), clean(target), end is not None, effects(would), other.id in offered,
-                        _flat(would.consequence), _flat(other.rationale) if other.recommended is False else "",
+                        flat(other.text), clean(target), end is not None, effects(would), other.id in offered,
+                        flat(would.consequence), flat(other.rationale) if other.recommended is False else "",
                     ))
                 speaker = scenario.characters.get(scene.speaker)
                 decisions.append(
@@ -143,12 +141,12 @@ class PersonalDebrief:
                         step=index,
                         scene=scene.id,
                         speaker=clean(speaker.name) if speaker else "",
-                        prompt=_preview(replay.text),
-                        chosen=_flat(chosen.text),
+                        prompt=excerpt(replay.text),
+                        chosen=flat(chosen.text),
                         ms=step.ms,
                         timed_out=step.timed_out,
-                        consequence=_flat(took.consequence),
-                        coaching=_flat(took.coaching),
+                        consequence=flat(took.consequence),
+                        coaching=flat(took.coaching),
                         effects=effects(took),
                         alternatives=tuple(alternatives),
                     )
@@ -162,19 +160,20 @@ class PersonalDebrief:
                 continue
             source = scenario.sources.get(c.source) if c.source else None
             concepts.append(
-                ConceptNote(clean(c.name), _flat(c.what), _flat(c.how), _flat(c.why), _flat(source.cite) if source else "")
+                ConceptNote(clean(c.name), flat(c.what), flat(c.how), flat(c.why), flat(source.cite) if source else "")
             )
 
         taken = [0]  # decisions taken before each value
         for step in run.steps:
             taken.append(taken[-1] + scenario.scenes[step.scene].is_decision)
         meters = tuple(
-            MeterLine(labels[k], meter.min, meter.max, (meter.start, *(s.meters[k] for s in run.steps)), tuple(taken))
+            MeterLine(labels[k], meter.min, meter.max, (meter.start, *(s.meters[k] for s in run.steps)), tuple(taken),
+                      meter.shown)
             for k, meter in scenario.meters.items()
         )
         answers = playthrough.reflections if playthrough is not None else {}
         reflections = tuple(
-            Question(_flat(q), answers[i].answer if i in answers else "", answers[i].shared if i in answers else False)
+            Question(flat(q), answers[i].answer if i in answers else "", answers[i].shared if i in answers else False)
             for i, q in enumerate(scenario.debrief.reflection)
         )
         return cls(
@@ -188,8 +187,15 @@ class PersonalDebrief:
             concepts=tuple(concepts),
             meters=meters,
             reflections=reflections,
-            transfer=_flat(scenario.debrief.transfer),
+            transfer=flat(scenario.debrief.transfer),
         )
+
+    def meter_groups(self) -> list[tuple[str, tuple[MeterLine, ...]]]:
+        """The meters the player saw, then those the story kept without showing
+        them, each under the heading (a string key) that says which they are."""
+        groups = [("debrief.meters", tuple(m for m in self.meters if m.shown)),
+                  ("debrief.hidden_meters", tuple(m for m in self.meters if not m.shown))]
+        return [(heading, lines) for heading, lines in groups if lines]
 
     def to_markdown(self, lang: str = "en") -> str:
         """The debrief as a Markdown file. Every text from the scenario or the
@@ -212,7 +218,7 @@ class PersonalDebrief:
             out += [f"### {t('debrief.decision', n=n)} ({timing})", ""]
             if d.prompt:
                 out += [f"> {md(d.speaker)}: {md(d.prompt)}" if d.speaker else f"> {md(d.prompt)}", ""]
-            out += [f"**{t('debrief.you_chose')}:** {md(d.chosen + format_effects(d.effects))}", ""]
+            out += [f"**{t(d.chose_key)}:** {md(d.chosen + format_effects(d.effects))}", ""]
             if d.consequence:
                 out += [md(d.consequence), ""]
             if d.alternatives:
@@ -220,9 +226,13 @@ class PersonalDebrief:
                 for a in d.alternatives:
                     note = "" if a.available else f" ({t('debrief.not_available')})"
                     out.append(f"- {md(a.text)}{note}{md(leads(a) + format_effects(a.effects))}")
+                    if a.consequence:
+                        out.append(f"  - {md(a.consequence)}")
+                    if a.tempts:
+                        out.append(f"  - {t('debrief.tempts')}: {md(a.tempts)}")
                 out.append("")
             if d.coaching:
-                out += [f"**{t('debrief.coaching')}:** {md(d.coaching)}", ""]
+                out += [f"**{t(d.coaching_key)}:** {md(d.coaching)}", ""]
         if self.concepts:
             out += [f"## {t('debrief.concepts')}", ""]
             for c in self.concepts:
@@ -231,9 +241,10 @@ class PersonalDebrief:
                 if c.source:
                     out.append(f"- **{t('debrief.source')}:** {md(c.source)}")
                 out.append("")
-        out += [f"## {t('debrief.meters')}", ""]
-        out += [f"- {md(meter_words(line, lang))}" for line in self.meters]
-        out.append("")
+        for heading, lines in self.meter_groups():
+            out += [f"## {t(heading)}", ""]
+            out += [f"- {md(meter_words(line, lang))}" for line in lines]
+            out.append("")
         if self.reflections:
             out += [f"## {t('debrief.reflection')}", ""]
             for q in self.reflections:
@@ -277,7 +288,7 @@ class PersonalDebrief:
             say(f"{t('debrief.decision', n=n)} ({timing}).")
             if d.prompt:
                 say(f"{d.speaker}: {d.prompt}" if d.speaker else d.prompt, 2)
-            say(f"{t('debrief.you_chose')}: {d.chosen}{format_effects(d.effects)}", 2)
+            say(f"{t(d.chose_key)}: {d.chosen}{format_effects(d.effects)}", 2)
             if d.consequence:
                 say(d.consequence, 2)
             if d.alternatives:
@@ -285,8 +296,12 @@ class PersonalDebrief:
                 for a in d.alternatives:
                     note = "" if a.available else f" ({t('debrief.not_available')})"
                     say(f"- {a.text}{note}{leads(a)}{format_effects(a.effects)}", 4)
+                    if a.consequence:
+                        say(a.consequence, 6)
+                    if a.tempts:
+                        say(f"{t('debrief.tempts')}: {a.tempts}", 6)
             if d.coaching:
-                say(f"{t('debrief.coaching')}: {d.coaching}", 2)
+                say(f"{t(d.coaching_key)}: {d.coaching}", 2)
         if self.concepts:
             out += ["", t("debrief.concepts")]
             for c in self.concepts:
@@ -296,9 +311,10 @@ class PersonalDebrief:
                                   ("debrief.source", c.source)):
                     if text:
                         say(f"{t(key)}: {text}", 4)
-        out += ["", t("debrief.meters")]
-        for line in self.meters:
-            say(meter_words(line, lang) + ".", 2)
+        for heading, lines in self.meter_groups():
+            out += ["", t(heading)]
+            for line in lines:
+                say(meter_words(line, lang) + ".", 2)
         if self.reflections:
             out += ["", t("debrief.reflection")]
             for q in self.reflections:

@@ -86,3 +86,20 @@ def spans(text: str) -> list[tuple[str, str]]:
 def plain(text: str) -> str:
     """One paragraph without its emphasis marks."""
     return "".join(chunk for chunk, _ in spans(text))
+
+
+def flat(text: str) -> str:
+    """Scenario text on one line, without emphasis marks or control characters."""
+    return " ".join(plain(p) for p in paragraphs(text))
+
+
+def excerpt(text: str, limit: int = 70) -> str:
+    """The opening of ``text`` on one line, cut at a word boundary (never
+    mid-word) with an ellipsis, in at most ``limit`` characters."""
+    line = flat(text)
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    if " " in cut and not line[limit - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:—–-") + "…"

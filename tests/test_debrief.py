@@ -71,9 +71,11 @@ def test_markdown_export_has_every_part_and_no_control_bytes():
     p = Playthrough.new(scenario, "Zed\x1b[31m").record(run).with_reflection(0, "Private \x07thought")
     text = PersonalDebrief.build(scenario, run, p).to_markdown("en")
     for part in ("## Ending: Bad", "Rating: weak", "### Decision 2 (5.0 s, time ran out)", "**Other options:**",
-                 "**Coaching:** Waiting cost you.", "## Meters over time", "Your answer (Private): Private thought",
+                 "**The time ran out; the story chose:** Wait.", "**What that choice does:** Waiting cost you.",
+                 "## Meters over time", "Your answer (Private): Private thought",
                  "## Back at work", "Player: Zed\\[31m"):
         assert part in text, part
+    assert "You chose:** Wait" not in text  # a timeout is not the player's choice
     assert "\x1b" not in text and "\x07" not in text
     dutch = PersonalDebrief.build(scenario, run, p).to_markdown("nl")
     assert "### Beslissing 1" in dutch and "### Beslissing 2 (5,0 s, tijd verstreken)" in dutch  # a decimal comma

@@ -16,7 +16,7 @@ from game.ui.debrief import DebriefScreen
 from game.ui.dialogs import LockedScreen, NameScreen, SettingsScreen
 from game.ui.help import HelpScreen
 from game.ui.library import LibraryScreen
-from game.ui.play import PlayScreen
+from game.ui.play import GRACE, PlayScreen
 
 HOSTILE = FIXTURES / "ui" / "hostile.en.yaml"
 SIZE = (80, 24)
@@ -59,6 +59,14 @@ async def settle(pilot):
     """Let the library's background loading finish and its result reach the screen."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def choose(pilot, *keys):
+    """Keys for the play screen, each pressed after the grace period in which a new scene ignores keys."""
+    for key in keys:
+        pilot.app.clock.now += GRACE
+        await pilot.press(key)
+        await settle(pilot)
 
 
 async def open_scenario(pilot):
@@ -122,7 +130,7 @@ async def test_choose_by_number_saves_and_shows_the_consequence(folders):
     app = app_for(folders)
     async with app.run_test(size=SIZE) as pilot:
         play = await open_scenario(pilot)
-        await pilot.press("1")
+        await choose(pilot, "1")
         await settle(pilot)
         assert play.run.at == "two" and play.run.steps[0].choice == "ask"
         assert "Zed [/bold] nods." in screen_text(app)
@@ -134,10 +142,11 @@ async def test_choose_with_arrows_and_enter_and_with_the_mouse(folders):
     app = app_for(folders)
     async with app.run_test(size=SIZE) as pilot:
         play = await open_scenario(pilot)
-        await pilot.press("down", "enter")
+        await choose(pilot, "down", "enter")
         await settle(pilot)
         assert play.run.steps[-1].choice == "tell"
         choices = app.screen.query_one("#choices", OptionList)
+        app.clock.now += GRACE
         await pilot.click(choices, offset=(4, 2))  # the second option, below the top border
         await settle(pilot)
         assert play.run.at == "bad" and play.run.steps[-1].choice == "wait"
@@ -148,7 +157,7 @@ async def test_timeout_takes_the_timeout_choice_and_says_so(folders):
     app = app_for(folders, clock)
     async with app.run_test(size=SIZE) as pilot:
         play = await open_scenario(pilot)
-        await pilot.press("1")
+        await choose(pilot, "1")
         await settle(pilot)
         assert "5 s to decide" in screen_text(app)
         clock.now += 2
@@ -173,7 +182,7 @@ async def test_timers_off_and_slow_are_honoured_and_saved(folders):
     app = app_for(folders, clock)
     async with app.run_test(size=SIZE) as pilot:
         play = await open_scenario(pilot)
-        await pilot.press("1")
+        await choose(pilot, "1")
         clock.now += 60
         await pilot.pause(0.25)
         assert play.run.at == "two" and "to decide" not in screen_text(app)
@@ -197,7 +206,7 @@ async def test_quit_and_resume_exactly(folders):
     app = app_for(folders)
     async with app.run_test(size=SIZE) as pilot:
         await open_scenario(pilot)
-        await pilot.press("2")
+        await choose(pilot, "2")
         await pilot.press("q")
     assert app.return_code == 0
     app = app_for(folders)
@@ -209,7 +218,7 @@ async def test_quit_and_resume_exactly(folders):
         play = app.screen
         assert isinstance(play, PlayScreen)
         assert play.run.at == "two" and [s.choice for s in play.run.steps] == ["tell"]
-        await pilot.press("1")
+        await choose(pilot, "1")
         await settle(pilot)
     assert len(saved(folders)) == 1 and saved(folders)[0].ending == "good"
 
@@ -222,7 +231,7 @@ async def test_a_saves_folder_that_cannot_be_written_is_said_before_the_first_sc
         text = " ".join(screen_text(app).split())
         assert "Your playthrough is not being saved: Koers cannot write to" in text
         assert "a file is in the way of the folder" in text
-        await pilot.press("1")
+        await choose(pilot, "1")
         await settle(pilot)
         assert play.run.at == "two"  # the game goes on
         assert "not being saved" in screen_text(app)
@@ -235,7 +244,7 @@ async def test_a_playthrough_open_elsewhere_offers_a_new_one(folders):
     app = app_for(folders)
     async with app.run_test(size=SIZE) as pilot:
         await open_scenario(pilot)
-        await pilot.press("2")
+        await choose(pilot, "2")
         await pilot.press("q")
     (first,) = saved(folders)
     elsewhere = Store(folders[1]).lock(first.id)  # another Koers plays it now
@@ -250,7 +259,7 @@ async def test_a_playthrough_open_elsewhere_offers_a_new_one(folders):
         await settle(pilot)
         play = app.screen
         assert isinstance(play, PlayScreen) and play.run.steps == () and play.playthrough.id != first.id
-        await pilot.press("1")
+        await choose(pilot, "1")
         await settle(pilot)
     elsewhere.release()
     assert {p.id for p in saved(folders)} == {first.id, play.playthrough.id}
@@ -259,10 +268,7 @@ async def test_a_playthrough_open_elsewhere_offers_a_new_one(folders):
 
 async def finish(pilot):
     await open_scenario(pilot)
-    await pilot.press("1", "1")
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
+    await choose(pilot, "1", "1", "enter")
     assert isinstance(pilot.app.screen, DebriefScreen)
     return pilot.app.screen
 
@@ -318,7 +324,7 @@ async def test_replay_from_a_decision_keeps_the_original(folders):
         assert isinstance(play, PlayScreen)
         assert play.run.at == "two" and play.playthrough.id != original
         assert play.playthrough.replay_of.playthrough == original
-        await pilot.press("2")
+        await choose(pilot, "2")
         await settle(pilot)
     by_id = {p.id: p for p in saved(folders)}
     assert by_id[original].ending == "good" and len(by_id) == 2
@@ -372,8 +378,8 @@ async def test_help_and_language_switch(folders):
         assert {"Bibliotheek", "Instellingen", "Hulp"} <= set(titles)
         app.theme = "textual-light"
         await settle(pilot)
-        assert "Kies met 1–2" in screen_text(app)
-        assert "Choose with" not in screen_text(app)
+        # The play screen speaks the scenario's language (English here), the interface its own.
+        assert "Choose with 1–2" in screen_text(app) and "Kies met" not in screen_text(app)
 
 
 @pytest.mark.parametrize("size", [(1, 1), (10, 3), (40, 10), (300, 100)])
@@ -381,14 +387,15 @@ async def test_any_size_and_resizing_keep_the_state(folders, size):
     app = app_for(folders)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await pilot.press("enter", "1")
+        await pilot.press("enter")
+        await choose(pilot, "1")
         await settle(pilot)
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         await pilot.resize_terminal(*size)
         await settle(pilot)
         assert isinstance(app.screen, PlayScreen) and app.screen.run.at == "two"
-        await pilot.press("1", "enter")
+        await choose(pilot, "1", "enter")
         await settle(pilot)
         await pilot.resize_terminal(*size)
         await settle(pilot)
@@ -413,7 +420,7 @@ async def test_resuming_uses_the_timers_the_player_needs_now(folders):
     app = app_for(folders)
     async with app.run_test(size=SIZE) as pilot:
         await open_scenario(pilot)
-        await pilot.press("1")
+        await choose(pilot, "1")
         await settle(pilot)
         assert "5 s to decide" in screen_text(app)
     folders[2].write_text(json.dumps({"player": "Zed", "timers": "off"}))

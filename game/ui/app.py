@@ -262,11 +262,32 @@ class KoersApp(App[None]):
     def action_library(self) -> None:
         from game.ui.library import LibraryScreen
 
+        self.leave_playthrough()
         self.let_go()
         while len(self.screen_stack) > 2 and not isinstance(self.screen, LibraryScreen):
             self.pop_screen()
         if isinstance(self.screen, LibraryScreen):
             self.screen.refresh_entries()
+
+    def leave_playthrough(self) -> bool:
+        """Save the playthrough being played as the player leaves it (with the
+        time spent at its decision); whether there was one."""
+        from game.ui.play import PlayScreen
+
+        playing = [s for s in self.screen_stack if isinstance(s, PlayScreen)]
+        for screen in playing:
+            self.keep(screen.leave())
+        return bool(playing)
+
+    async def action_quit(self) -> None:
+        """Quit; a playthrough is saved after every choice, so say so on the way out."""
+        from game.ui.debrief import DebriefScreen
+
+        open_now = self.leave_playthrough() or any(isinstance(s, DebriefScreen) for s in self.screen_stack)
+        message = None
+        if open_now:
+            message = self.unsaved if self.unsaved else self.tr("app.saved")
+        self.exit(message=message)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(self.tr("cmd.library"), self.tr("cmd.library_help"), self.action_library)

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static, Switch
 
 from game.debrief import PersonalDebrief, chart, format_effects, leads
-from game.i18n import decimal
+from game.i18n import decimal, tr
 from game.model import Scenario
 from game.run import Run
 from game.saves import Playthrough, resume
@@ -30,8 +30,12 @@ class DebriefScreen(Screen[None]):
         self.scenario, self.run, self.playthrough = scenario, run, playthrough
         self.exported: Path | None = None
 
+    def t(self, key: str, **values: object) -> str:
+        """The debrief speaks the scenario's language, as its play screen did."""
+        return tr(self.scenario.language, key, **values)
+
     def compose(self) -> ComposeResult:
-        t = self.app.tr
+        t, lang = self.t, self.scenario.language
         d = PersonalDebrief.build(self.scenario, self.run, self.playthrough)
         yield Static(id="unsaved", classes="unsaved", markup=False)
         with VerticalScroll(id="debrief"):
@@ -44,22 +48,28 @@ class DebriefScreen(Screen[None]):
 
             yield Static(plain(t("debrief.timeline"), "bold"), classes="section")
             for n, dec in enumerate(d.decisions, 1):
-                timing = t("debrief.time", seconds=decimal(self.app.lang, dec.ms / 1000))
+                timing = t("debrief.time", seconds=decimal(lang, dec.ms / 1000))
                 if dec.timed_out:
                     timing += f" · {t('debrief.timeout')}"
                 parts = [
                     Content.assemble((f"{t('debrief.decision', n=n)}  ", "bold"),
                                      (timing, "bold $text-warning" if dec.timed_out else "dim")),
                     plain(f"{dec.speaker}: {dec.prompt}" if dec.speaker else dec.prompt, "italic"),
-                    Content.assemble((f"{t('debrief.you_chose')}: ", "bold"), clean(dec.chosen + format_effects(dec.effects))),
+                    Content.assemble((f"{t(dec.chose_key)}: ", "bold"), clean(dec.chosen + format_effects(dec.effects))),
                 ]
+                if dec.consequence:
+                    parts.append(plain(dec.consequence))
                 if dec.alternatives:
                     parts.append(plain(f"{t('debrief.alternatives')}:", "bold"))
                     for a in dec.alternatives:
                         note = "" if a.available else f" ({t('debrief.not_available')})"
                         parts.append(plain(f"  • {a.text}{note}{leads(a)}{format_effects(a.effects)}"))
+                        if a.consequence:
+                            parts.append(plain(f"    {a.consequence}", "dim"))
+                        if a.tempts:
+                            parts.append(Content.assemble((f"    {t('debrief.tempts')}: ", "dim bold"), (clean(a.tempts), "dim")))
                 if dec.coaching:
-                    parts.append(Content.assemble((f"{t('debrief.coaching')}: ", "bold $text-success"), clean(dec.coaching)))
+                    parts.append(Content.assemble((f"{t(dec.coaching_key)}: ", "bold $text-success"), clean(dec.coaching)))
                 with Vertical(classes="decision"):
                     yield Static(Content("\n").join(parts))
                     yield Button(Content(t("debrief.replay", n=n)), id=f"replay-{dec.step}", compact=True)
@@ -75,8 +85,9 @@ class DebriefScreen(Screen[None]):
                         lines.append(Content.assemble((f"{t('debrief.source')}: ", "dim"), c.source))
                     yield Static(Content("\n").join(lines), classes="concept")
 
-            yield Static(plain(t("debrief.meters"), "bold"), classes="section")
-            yield Static(plain("\n".join(chart(d.meters))), classes="chart")
+            for heading, lines in d.meter_groups():
+                yield Static(plain(t(heading), "bold"), classes="section")
+                yield Static(plain("\n".join(chart(lines))), classes="chart")
 
             if d.reflections:
                 yield Static(plain(t("debrief.reflection"), "bold"), classes="section")
@@ -85,13 +96,13 @@ class DebriefScreen(Screen[None]):
                     yield Input(clean(q.answer), placeholder=t("debrief.answer"), id=f"answer-{i}", max_length=2000)
                     with Horizontal(classes="share"):
                         yield Switch(q.shared, id=f"shared-{i}")
-                        yield Label(Content(t("debrief.share")))
+                        yield Label(Content(t("debrief.shared" if q.shared else "debrief.private")), id=f"share-label-{i}")
             if d.transfer:
                 yield Static(plain(t("debrief.transfer"), "bold"), classes="section")
                 yield Static(plain(d.transfer))
             yield Button(Content(t("debrief.export")), id="export", variant="primary")
         yield Static(id="exported", markup=False)
-        yield Static(plain(t("debrief.hint")), id="hint")
+        yield Static(plain(self.app.tr("debrief.hint")), id="hint")
 
     def action_back(self) -> None:
         """Escape leaves an answer first, then the debrief."""
@@ -134,7 +145,10 @@ class DebriefScreen(Screen[None]):
     @on(Switch.Changed)
     def shared_changed(self, event: Switch.Changed) -> None:
         if event.switch.id and event.switch.id.startswith("shared-"):
-            self._store(int(event.switch.id.removeprefix("shared-")))
+            index = int(event.switch.id.removeprefix("shared-"))
+            label = "debrief.shared" if event.value else "debrief.private"
+            self.query_one(f"#share-label-{index}", Label).update(Content(self.t(label)))
+            self._store(index)
 
     # -- replay and export -------------------------------------------------
 
@@ -159,7 +173,7 @@ class DebriefScreen(Screen[None]):
         stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
         try:
             path = write_private(self.app.exports_dir, f"debrief-{self.scenario.id}-{stamp}", ".md",
-                                 self.debrief().to_markdown(self.app.lang))
+                                 self.debrief().to_markdown(self.scenario.language))
         except OSError as exc:
             self.app.notify(self.app.tr("debrief.export_failed", reason=exc.strerror or str(exc)), severity="error",
                             markup=False)

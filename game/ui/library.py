@@ -17,7 +17,10 @@ RECENT = 5  # finished playthroughs listed, the newest first
 
 
 class LibraryScreen(Screen[None]):
-    BINDINGS = [("escape", "app.quit", "")]
+    BINDINGS = [("escape", "nothing", "")]  # Esc goes back a screen; there is none before the library
+
+    def action_nothing(self) -> None:
+        pass
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,4 +1,8 @@
-"""The play screen: a scene, its speaker, the shown meters and the choices."""
+"""The play screen: a scene, its speaker, the shown meters and the choices.
+
+It speaks the scenario's language, whatever the interface's: a Dutch
+scenario never shows "What happened".
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,13 @@ import attrs
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.i18n import tr
 from game.model import Scenario
 from game.run import Run, RunError
 from game.saves import Playthrough, Settings
@@ -23,28 +28,40 @@ from game.ui.styled import paragraph, plain, story
 
 TIMER_FACTOR = {"on": 1.0, "slow": 2.0}
 TICK = 0.1
+GRACE = 0.6  # seconds after a new scene in which keys are ignored: long enough to see it changed
+URGENT = 10  # the countdown's last seconds, shown as urgent
+LEAST_LEFT = 5  # seconds a resumed decision keeps at least, however long it was left open
 
 
 class PlayScreen(Screen[None]):
     BINDINGS = [
         *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
         Binding("escape", "app.library", show=False),
-        # The choices keep the focus, so the story scrolls by page keys (and the mouse wheel).
-        Binding("pageup", "scroll_story(-1)", show=False),
-        Binding("pagedown", "scroll_story(1)", show=False),
+        # The choices keep the focus; the page keys scroll the story, not the highlight.
+        Binding("pageup", "scroll_story(-1)", show=False, priority=True),
+        Binding("pagedown", "scroll_story(1)", show=False, priority=True),
     ]
 
-    def __init__(self, scenario: Scenario, playthrough: Playthrough, run: Run, notes: list[str]) -> None:
+    def __init__(self, scenario: Scenario, playthrough: Playthrough, run: Run, notes: list[str],
+                 typical: int | None = None) -> None:
         super().__init__()
         self.scenario, self.playthrough, self.run, self.notes = scenario, playthrough, run, notes
+        self.typical = typical  # decisions on a typical path, for "4 / ~10"
+        self.lang = scenario.language
         self.deadline: float | None = None
         self.shown_at = 0.0
+        self.ready_at = 0.0  # keys before this moment belong to the scene before
         self.paused_at: float | None = None
         self.timed_out = False
         self.chosen_here = False  # whether the consequence of the last choice is news
 
+    def t(self, key: str, **values: object) -> str:
+        return tr(self.lang, key, **values)
+
     def compose(self) -> ComposeResult:
-        yield Static(id="meters", markup=False)
+        with Horizontal(id="header"):
+            yield Static(id="meters", markup=False)
+            yield Static(id="progress", markup=False)
         yield Static(id="unsaved", classes="unsaved", markup=False)
         with VerticalScroll(id="story"):
             yield Static(id="consequence", markup=False)
@@ -55,7 +72,10 @@ class PlayScreen(Screen[None]):
         yield Static(id="hint", markup=False)
 
     def on_mount(self) -> None:
-        self.start_timer()
+        waited = self.playthrough.waited_ms / 1000
+        self.start_timer(self.app.clock() - waited)
+        if waited and self.deadline is not None:  # the time that was left, but never less than a moment to read
+            self.deadline = max(self.deadline, self.app.clock() + LEAST_LEFT)
         self.show()
         self.set_interval(TICK, self.tick)
 
@@ -71,6 +91,13 @@ class PlayScreen(Screen[None]):
                 self.deadline += pause
             self.paused_at = None
 
+    def leave(self) -> Playthrough:
+        """The playthrough as the player leaves it: with the time already spent
+        at this decision, so that its timer goes on where it was."""
+        if not self.run.finished:
+            self.playthrough = self.playthrough.waiting(self.elapsed_ms())
+        return self.playthrough
+
     def settings_changed(self) -> None:
         timers, before = self.app.prefs.timers, self.playthrough.settings.timers
         if timers != before:
@@ -85,23 +112,26 @@ class PlayScreen(Screen[None]):
     # -- showing -----------------------------------------------------------
 
     def show(self) -> None:
-        app, run = self.app, self.run
+        run = self.run
         unsaved = self.query_one("#unsaved", Static)
-        unsaved.update(plain(app.unsaved or ""))
-        unsaved.display = app.unsaved is not None
+        unsaved.update(plain(self.app.unsaved or ""))
+        unsaved.display = self.app.unsaved is not None
+        # One line, never wrapped: labels are cut (with …) before the header takes a second line.
         meters = [f"{m.label} {run.meters[k]}" for k, m in self.scenario.meters.items() if m.shown]
-        self.query_one("#meters", Static).update(plain(f"{self.scenario.title}   " + "  ·  ".join(meters)))
+        self.query_one("#meters", Static).update(plain("   ".join([self.scenario.title, "  ·  ".join(meters)]).rstrip()))
+        decision = 1 + sum(self.scenario.scenes[s.scene].is_decision for s in run.steps)
+        progress = f"{decision} / ~{self.typical}" if self.typical and not run.finished else ""
+        self.query_one("#progress", Static).update(plain(progress))
 
         before: list[Content] = []
-        if not self.chosen_here:
-            before += [plain(f"{app.tr('play.notes')}: {note}", "italic") for note in self.notes]
-        else:
-            last, outcome = run.last_choice, run.last_outcome
-            if self.timed_out and last is not None:
-                before.append(plain(app.tr("play.timed_out", choice=" ".join(paragraphs(last.text))), "bold $text-warning"))
-            if outcome is not None and outcome.consequence.strip():
-                before.append(plain(app.tr("play.consequence"), "bold $text-secondary"))
-                before += [paragraph(p, "italic") for p in paragraphs(outcome.consequence)]
+        last, outcome = run.last_choice, run.last_outcome
+        if not self.chosen_here:  # resumed: what was said before leaving, then what happened last
+            before += [plain(f"{self.t('play.notes')}: {note}", "italic") for note in self.notes]
+        if self.timed_out and last is not None:
+            before.append(plain(self.t("play.timed_out", choice=" ".join(paragraphs(last.text))), "bold $text-warning"))
+        if outcome is not None and outcome.consequence.strip():
+            before.append(plain(self.t("play.consequence"), "bold $text-secondary"))
+            before += [paragraph(p, "italic") for p in paragraphs(outcome.consequence)]
         consequence = self.query_one("#consequence", Static)
         consequence.update(Content("\n").join(before))
         consequence.display = bool(before)
@@ -109,11 +139,10 @@ class PlayScreen(Screen[None]):
         choices = self.query_one("#choices", OptionList)
         speaker = self.query_one("#speaker", Static)
         if run.finished:
-            ending = run.ending
-            speaker.update(plain(ending.title, "bold $text-accent"))
+            speaker.update(plain(run.ending.title, "bold $text-accent"))
             self.query_one("#text", Static).update(story(run.text))
-            choices.set_options([Option(plain(app.tr("debrief.title")), id="debrief")])
-            self.query_one("#hint", Static).update(plain(app.tr("play.to_debrief")))
+            choices.set_options([Option(plain(self.t("debrief.title")), id="debrief")])
+            self.query_one("#hint", Static).update(plain(self.t("play.to_debrief")))
             self.deadline = None
         else:
             character = self.scenario.characters.get(run.scene.speaker)
@@ -127,11 +156,10 @@ class PlayScreen(Screen[None]):
             ]
             choices.set_options(options)
             n = len(options)
-            self.query_one("#hint", Static).update(
-                plain(app.tr("play.choose", n=n) if n > 1 else app.tr("play.continue"))
-            )
+            self.query_one("#hint", Static).update(plain(self.t("play.choose", n=n) if n > 1 else self.t("play.continue")))
         choices.highlighted = 0
         choices.focus()
+        self.ready_at = self.app.clock() + GRACE
         self.render_countdown()
 
     def start_timer(self, shown_at: float | None = None) -> None:
@@ -145,7 +173,8 @@ class PlayScreen(Screen[None]):
         countdown.display = self.deadline is not None
         if self.deadline is not None:
             left = max(0, math.ceil(self.deadline - self.app.clock()))
-            countdown.update(plain(self.app.tr("play.countdown", seconds=left), "bold"))
+            countdown.set_class(left <= URGENT, "urgent")
+            countdown.update(plain(self.t("play.countdown", seconds=left), "bold"))
 
     def tick(self) -> None:
         if self.deadline is None or self.paused_at is not None:
@@ -165,14 +194,19 @@ class PlayScreen(Screen[None]):
         story = self.query_one("#story", VerticalScroll)
         (story.scroll_page_down if direction > 0 else story.scroll_page_up)(animate=False)
 
+    def ready(self) -> bool:
+        """Whether a key now is meant for this scene, not pressed as the one before it ended."""
+        return self.app.clock() >= self.ready_at
+
     def action_pick(self, number: int) -> None:
         choices = self.query_one("#choices", OptionList)
-        if 1 <= number <= choices.option_count:
+        if self.ready() and 1 <= number <= choices.option_count:
             self.decide(choices.get_option_at_index(number - 1).id)
 
     @on(OptionList.OptionSelected, "#choices")
     def selected(self, event: OptionList.OptionSelected) -> None:
-        self.decide(event.option.id)
+        if self.ready():
+            self.decide(event.option.id)
 
     def decide(self, choice_id: str) -> None:
         if self.run.finished:
