@@ -91,11 +91,23 @@ async def test_library_lists_scenarios_and_broken_files(folders):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         text = screen_text(app)
-        assert "[@click=app.quit]x[/] Hostile" in text
-        assert "broken.en.yaml:4:1: K001" in text  # file:line:col of the broken one
-        assert "2 min" in text
-        # a damaged save; its long path wraps on screen
-        assert "Saves that cannot be read" in text and "000000000000.json:1:2:" in text and "S001 the save is not" in text
+        assert "[@click=app.quit]x[/] Hostile" in text and "en  ·  2 decisions  ·  2 min" in text
+        assert "broken.en.yaml: cannot be played (1 problem; Enter shows it)" in text
+        assert "1 save cannot be read, and is left as it is" in text
+        entries = app.screen.query_one("#entries", OptionList)
+        entries.highlighted = next(i for i, o in enumerate(entries._options) if o.id == "b0")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.1)
+        shown = " ".join(re.sub(r"█\s*█", " ", screen_text(app)).split())  # a long path wraps in the dialog
+        assert "broken.en.yaml:4:1: K001" in shown  # file:line:col of the broken one
+        await pilot.press("escape")
+        entries.highlighted = next(i for i, o in enumerate(entries._options) if o.id == "bad")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.1)
+        text = " ".join(re.sub(r"█\s*█", " ", screen_text(app)).split())
+        assert "00000000-0000-4000" in text and ":1:2: S001 the save is not valid JSON" in text
 
 
 async def test_a_scenario_with_an_error_is_listed_but_never_offered(folders):
@@ -104,10 +116,16 @@ async def test_a_scenario_with_an_error_is_listed_but_never_offered(folders):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         text = " ".join(screen_text(app).split())
-        assert "leads-nowhere.en.yaml:54:15: K201 choice 'stop' leads to 'badd'" in text
-        assert "Base" not in text.split("Cannot be played")[0]  # not among the scenarios to play
+        assert "leads-nowhere.en.yaml: cannot be played (1 problem" in text
+        assert "Base" not in text  # not among the scenarios to play
         entries = app.screen.query_one("#entries", OptionList)
-        assert [o.id for o in entries._options if not o.disabled] == ["s0"]  # only the hostile one can be opened
+        assert [o.id for o in entries._options if not o.disabled and o.id.startswith("s")] == ["s0"]  # only the hostile one
+        entries.highlighted = next(i for i, o in enumerate(entries._options) if o.id == "b1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.1)
+        shown = " ".join(re.sub(r"█\s*█", " ", screen_text(app)).split())
+        assert "K201 choice 'stop' leads to" in shown, shown[-700:]
 
 
 async def test_name_is_asked_once_and_remembered(folders):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -55,6 +55,7 @@ class KoersApp(App[None]):
         self.held: Lock | None = None  # the playthrough this process is playing, locked against others
         self.unsaved: str | None = None  # why the playthrough is not being saved, while it is not
         self.prefs_ignored: str | None = None  # why the settings file was passed over, if it was
+        self._typical: dict[str, int] = {}  # scenario digest -> decisions on a typical path
 
     # -- preferences -------------------------------------------------------
 
@@ -167,7 +168,31 @@ class KoersApp(App[None]):
         if playthrough.settings.timers != self.prefs.timers:  # the player's current need wins
             playthrough = attrs.evolve(playthrough, settings=Settings(timers=self.prefs.timers))
         self.check_saving()
-        self.push_screen(PlayScreen(scenario, playthrough, run, notes))
+        if self.typical_of(scenario) is None:
+            from game.explore import typical
+
+            self.typical_of(scenario, typical)
+        self.push_screen(PlayScreen(scenario, playthrough, run, notes, self.typical_of(scenario)))
+
+    def typical_of(self, scenario: Scenario, compute: Callable[..., Any] | None = None) -> int | None:
+        """Decisions on a typical path of ``scenario``, worked out once (with
+        ``compute``, explore.typical, where the library has it at hand)."""
+        if scenario.digest not in self._typical and compute is not None:
+            self._typical[scenario.digest] = compute(scenario, 200).decisions
+        return self._typical.get(scenario.digest)
+
+    def discard(self, playthrough: Playthrough) -> None:
+        """Remove an unfinished playthrough's save, unless another Koers plays it now."""
+        lock = self.store.lock(playthrough.id)
+        if lock is None:
+            self.notify(self.tr("lock.text", title=playthrough.scenario.id), severity="warning", markup=False)
+            return
+        try:
+            (self.saves_dir / f"{playthrough.id}.json").unlink(missing_ok=True)
+        except OSError as exc:
+            self.notify(str(exc.strerror or exc), severity="error", markup=False)
+        finally:
+            lock.release()
 
     def cannot_go_on(self, exc: Exception) -> None:
         self.notify(self.tr("error.cannot_go_on", reason=str(exc)), severity="error", markup=False, timeout=10)

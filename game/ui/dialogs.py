@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
@@ -122,4 +122,49 @@ class LockedScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
+        self.dismiss(False)
+
+
+class LinesScreen(ModalScreen[None]):
+    """Lines to read, such as a file's problems, and a button to close."""
+
+    BINDINGS = [("escape", "close", "")]
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.heading, self.lines = title, lines
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="lines", classes="dialog wide"):
+            yield Label(Content.styled(self.heading, "bold"), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(Content("\n").join(Content(clean(line)) for line in self.lines))
+            yield Button(Content(self.app.tr("dialog.close")), id="close", variant="primary")
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes-or-no question; No is the button that has the focus."""
+
+    BINDINGS = [("escape", "no", "")]
+
+    def __init__(self, question: str, yes: str, no: str) -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm", classes="dialog"):
+            yield Static(Content(self.question))
+            yield Button(Content(self.no), id="no", variant="primary")
+            yield Button(Content(self.yes), id="yes", variant="error")
+
+    @on(Button.Pressed, "#yes")
+    def answer_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def action_no(self) -> None:
         self.dismiss(False)
