@@ -230,7 +230,8 @@ async def test_quit_and_resume_exactly(folders):
     app = app_for(folders)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert ", 1 decision" in screen_text(app) and "1 decisions" not in screen_text(app)
+        listed = " ".join(screen_text(app).split())
+        assert "Hostile (en) — " in listed and "decision 2 of about 2" in listed
         await pilot.press("enter")
         await settle(pilot)
         play = app.screen
