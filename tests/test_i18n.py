@@ -12,6 +12,8 @@ GAME = Path(__file__).resolve().parent.parent / "game"
 USED = re.compile(r"""\btr?\((?:[\w.]+,\s*)?["']([a-z_]+\.[a-z_]+)["']""")
 DYNAMIC = {f"rating.{r}" for r in ("strong", "mixed", "weak")} | {f"timers.{t}" for t in ("on", "slow", "off")}
 # Worded by i18n.not_saved itself, for each kind of game.store.NotSaved.
+# Singular forms the library picks with _counted.
+DYNAMIC |= {"library.broken_item_one", "library.bad_saves_item_one"}
 DYNAMIC |= {"save.not_saved"} | {f"save.{k}" for k in ("permission", "full", "not_a_folder", "too_large")}
 
 
