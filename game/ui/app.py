@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.screen import Screen
 
 from game.i18n import default_language, tr
 from game.prefs import Prefs, default_prefs_path, load_prefs, save_prefs
+from game.ui.commands import KoersCommands
 
 # The first frame (the library, or the name prompt) needs none of the engine:
 # it is imported where a scenario is first played, so start-up does not wait.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 class KoersApp(App[None]):
     CSS_PATH = "koers.tcss"
     TITLE = "Koers"
+    COMMANDS = {KoersCommands}  # only Koers' own commands, in the interface language
     BINDINGS = [
         ("question_mark,f1", "help", ""),
         ("s", "settings", ""),
@@ -91,14 +93,19 @@ class KoersApp(App[None]):
     def ask_player(self, then: Callable[[], None]) -> None:
         from game.ui.dialogs import NameScreen
 
-        def answered(result: tuple[str, str | None] | None) -> None:
+        def answered(result: tuple[str, str | None, str] | None) -> None:
             if result is None:
                 return
-            player, session = result
-            self.remember(player=player, session=session)
+            player, session, lang = result
+            self.remember(player=player, session=session, lang=lang)
+            for screen in self.screen_stack:
+                if isinstance(screen, LibraryScreen):
+                    screen.settings_changed()
             then()
 
-        self.push_screen(NameScreen(self.prefs.player or "", self.prefs.session or ""), answered)
+        from game.ui.library import LibraryScreen
+
+        self.push_screen(NameScreen(self.prefs.player or "", self.prefs.session or "", self.lang), answered)
 
     def play_new(self, scenario: Scenario) -> None:
         def start() -> None:
@@ -314,13 +321,39 @@ class KoersApp(App[None]):
             message = self.unsaved if self.unsaved else self.tr("app.saved")
         self.exit(message=message)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand(self.tr("cmd.library"), self.tr("cmd.library_help"), self.action_library)
-        yield SystemCommand(self.tr("cmd.settings"), self.tr("cmd.settings_help"), self.action_settings)
-        yield SystemCommand(self.tr("cmd.help"), self.tr("cmd.help_help"), self.action_help)
-        if hasattr(screen, "action_export"):
-            yield SystemCommand(self.tr("cmd.export"), self.tr("cmd.export_help"), screen.action_export)
-        yield from super().get_system_commands(screen)
+    def commands(self, screen: Screen) -> list[tuple[str, str, Callable[[], object]]]:
+        """The command palette's commands on ``screen``: (title, help, what it does)."""
+        from game.ui.debrief import DebriefScreen
+
+        found = [
+            (self.tr("cmd.library"), self.tr("cmd.library_help"), self.action_library),
+            (self.tr("cmd.settings"), self.tr("cmd.settings_help"), self.action_settings),
+            (self.tr("cmd.help"), self.tr("cmd.help_help"), self.action_help),
+        ]
+        if isinstance(screen, DebriefScreen):
+            found.append((self.tr("cmd.export"), self.tr("cmd.export_help"), screen.action_export))
+        found += [
+            (self.tr("cmd.screenshot"), self.tr("cmd.screenshot_help"), self.action_take_screenshot),
+            (self.tr("cmd.quit"), self.tr("cmd.quit_help"), self.action_quit),
+        ]
+        return found
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=self.tr("cmd.search"), id="--command-palette"))
+
+    def action_take_screenshot(self) -> None:
+        """An SVG picture of the screen, in the folder the exports go to, which is made if need be."""
+        folder = self.exports_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = self.save_screenshot(path=str(folder))
+        except OSError as exc:
+            self.notify(self.tr("cmd.screenshot_failed", reason=exc.strerror or str(exc)), severity="error", markup=False)
+            return
+        self.notify(self.tr("cmd.screenshot_saved", path=path), markup=False, timeout=8)
 
 
 def make_app(

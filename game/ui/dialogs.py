@@ -25,38 +25,66 @@ class Option(RadioButton):
         return super().render()
 
 
-class NameScreen(ModalScreen[tuple[str, str | None] | None]):
-    """Asks once for a name or pseudonym and an optional session code."""
+class NameScreen(ModalScreen[tuple[str, str | None, str] | None]):
+    """Asks once for a name or pseudonym, an optional session code, and the
+    language (preselected from the system's), in the language chosen."""
 
     BINDINGS = [("escape", "cancel", "")]
 
-    def __init__(self, player: str = "", session: str = "") -> None:
+    def __init__(self, player: str, session: str, lang: str) -> None:
         super().__init__()
-        self.player, self.session = player, session
+        self.player, self.session, self.lang = player, session, lang
 
     def compose(self) -> ComposeResult:
-        t = self.app.tr
+        t = lambda key: tr(self.lang, key)  # noqa: E731
         with Vertical(id="name", classes="dialog"):
             yield Label(Content.styled(t("name.title"), "bold"), classes="dialog-title")
             yield Label(Content(t("name.player")))
             yield Input(self.player, id="player", max_length=60)
+            yield Static(id="needed", classes="needed")
             yield Label(Content(t("name.session")))
             yield Input(self.session, id="session", max_length=40)
+            yield Label(Content(t("settings.language")))
+            with RadioSet(id="lang"):
+                for value in LANGUAGES:
+                    yield Option(Content(LANGUAGE_NAMES[value]), value=value == self.lang, name=value)
             yield Button(Content(t("name.ok")), id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#needed", Static).display = False
+        self.query_one("#player", Input).focus()
+
+    @on(RadioSet.Changed, "#lang")
+    def lang_changed(self, event: RadioSet.Changed) -> None:
+        if event.pressed.name != self.lang:
+            self.player = self.query_one("#player", Input).value
+            self.session = self.query_one("#session", Input).value
+            self.lang = event.pressed.name
+            self.refresh(recompose=True)  # the dialog in the language just chosen
 
     @on(Input.Submitted, "#player")
     def next_field(self) -> None:
-        self.query_one("#session", Input).focus()
+        if self.named():
+            self.query_one("#session", Input).focus()
+
+    def named(self) -> bool:
+        """Whether a name was given; if not, say that one is needed."""
+        if typed_name(self.query_one("#player", Input).value):
+            return True
+        needed = self.query_one("#needed", Static)
+        needed.update(Content(tr(self.lang, "name.needed")))
+        needed.display = True
+        self.query_one("#player", Input).focus()
+        return False
 
     @on(Input.Submitted, "#session")
     @on(Button.Pressed, "#ok")
     def done(self) -> None:
+        if not self.named():
+            return
         player = typed_name(self.query_one("#player", Input).value)
         session = typed_name(self.query_one("#session", Input).value) or None
-        if not player:
-            self.query_one("#player", Input).focus()
-            return
-        self.dismiss((player, session))
+        self.dismiss((player, session, self.lang))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -186,7 +186,7 @@ class PlayScreen(Screen[None]):
             self.render_countdown()
 
     def elapsed_ms(self) -> int:
-        return int((self.app.clock() - self.shown_at) * 1000)
+        return round((self.app.clock() - self.shown_at) * 1000)
 
     # -- acting ------------------------------------------------------------
 
