@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import sys
 import textwrap
 import time
@@ -25,10 +26,10 @@ from game.model import Scenario
 from game.run import Run, RunError
 from game.saves import Playthrough, Settings, list_saves, resume
 from game.store import Lock, NotSaved, Store
-from game.text import clean, is_utf8, paragraphs, plain, typed, typed_name
+from game.text import clean, flat, is_utf8, paragraphs, plain, typed, typed_name
 
-WIDTH = 78
 TIMER_FACTOR = {"on": 1.0, "slow": 2.0, "off": None}
+WARN_AT = 10  # seconds left when a timed decision says so, once
 
 
 class _EndOfInput(Exception):
@@ -36,6 +37,8 @@ class _EndOfInput(Exception):
 
 
 class PlainPlayer:
+    """One scenario played as lines of text. It speaks the scenario's language."""
+
     def __init__(
         self,
         scenario: Scenario,
@@ -48,55 +51,78 @@ class PlainPlayer:
         stdout: TextIO,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.scenario, self.saves_dir, self.lang = scenario, saves_dir, lang
+        self.scenario, self.saves_dir = scenario, saves_dir
+        self.lang = scenario.language
         self.stdin, self.stdout, self.clock = stdin, stdout, clock
-        self.timed = timers != "off" and _is_tty(stdin)
+        self.interactive = _is_tty(stdin)  # a person at a terminal: timers run, reflections are asked
+        self.timed = timers != "off" and self.interactive
         self.factor = TIMER_FACTOR[timers]
+        self.width = shutil.get_terminal_size((80, 24)).columns if _is_tty(stdout) else 80
         self.store = Store(saves_dir)
         self.lock: Lock | None = None
         self.saving = True  # whether the last save was written
         self.player, self.session, self.timers = player, session, timers
 
+    def t(self, key: str, **values: object) -> str:
+        return tr(self.lang, key, **values)
+
     def _open(self) -> tuple[Playthrough, Run]:
-        """The player's unfinished playthrough of this scenario, resumed, or a new one."""
+        """The player's playthrough of this scenario still under way (unfinished,
+        or finished with reflection questions still open), resumed; or a new one."""
         good, _bad = list_saves(self.saves_dir)
         for _path, p in good:
-            if p.scenario.key == self.scenario.key and p.player == self.player and not p.finished:
-                run, notes = resume(p, self.scenario)
-                self.lock = self.store.lock(p.id)
-                if self.lock is None:
-                    self.say(tr(self.lang, "plain.locked", title=self.scenario.title))
-                    break
-                p = attrs.evolve(p, settings=Settings(timers=self.timers))  # the player's current need wins
-                self.say(tr(self.lang, "plain.resumed", when=p.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
-                for note in notes:
-                    self.say(f"{tr(self.lang, 'play.notes')}: {note}")
-                return p, run
+            if p.scenario.key != self.scenario.key or p.player != self.player or not self._open_for(p):
+                continue
+            run, notes = resume(p, self.scenario)
+            self.lock = self.store.lock(p.id)
+            if self.lock is None:
+                self.say(self.t("plain.locked", title=self.scenario.title))
+                break
+            p = attrs.evolve(p, settings=Settings(timers=self.timers))  # the player's current need wins
+            self.say(self.t("plain.resumed", when=p.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
+            for note in notes:
+                self.say(f"{self.t('play.notes')}: {note}")
+            return p, run
         run = Run.start(self.scenario)
         p = Playthrough.new(self.scenario, self.player, session=self.session, settings=Settings(timers=self.timers))
         self.lock = self.store.lock(p.id)
         return p, run
 
+    def _open_for(self, p: Playthrough) -> bool:
+        if not p.finished:
+            return True
+        questions = range(len(self.scenario.debrief.reflection))
+        return self.interactive and any(i not in p.reflections for i in questions)
+
     # -- output ------------------------------------------------------------
 
-    def say(self, text: str = "") -> None:
-        self.stdout.write(clean(text) + "\n")
+    def say(self, text: str = "", indent: int = 0) -> None:
+        """A line, or a paragraph wrapped to the terminal's width."""
+        pad = " " * indent
+        lines = textwrap.wrap(clean(text), max(20, self.width - 1), initial_indent=pad, subsequent_indent=pad or "") or [""]
+        self.stdout.write("\n".join(lines) + "\n")
         self.stdout.flush()
 
     def block(self, text: str) -> None:
         for para in paragraphs(text):
-            self.say(textwrap.fill(plain(para), WIDTH))
+            self.say(plain(para))
             self.say()
 
     # -- input -------------------------------------------------------------
 
     def ask(self, prompt: str, seconds: float | None = None) -> str | None:
-        """A line of input; None when ``seconds`` pass first."""
+        """A line of input; None when ``seconds`` pass first. Ten seconds
+        before the end, a timed question says so, once."""
         self.stdout.write(clean(prompt))
         self.stdout.flush()
         if seconds is not None:
-            ready, _, _ = select.select([self.stdin], [], [], max(0.0, seconds))
-            if not ready:
+            if seconds > WARN_AT and not self._wait(seconds - WARN_AT):
+                self.say()
+                self.say(self.t("plain.ten_seconds", seconds=WARN_AT))
+                self.stdout.write(clean(prompt))
+                self.stdout.flush()
+                seconds = WARN_AT
+            if not self._wait(seconds):
                 self.say()
                 return None
         line = self.stdin.readline()
@@ -104,6 +130,11 @@ class PlainPlayer:
             self.say()
             raise _EndOfInput
         return line.strip()
+
+    def _wait(self, seconds: float) -> bool:
+        """Whether input arrives within ``seconds``."""
+        ready, _, _ = select.select([self.stdin], [], [], max(0.0, seconds))
+        return bool(ready)
 
     # -- playing -----------------------------------------------------------
 
@@ -113,11 +144,14 @@ class PlainPlayer:
             self.check_saving()
             while not self.run.finished:
                 self.scene()
-            self.debrief()
+            self.ending()
+            self.reflect()
+            self.stdout.write(PersonalDebrief.build(self.scenario, self.run, self.playthrough).to_text(self.lang, self.width))
+            self.stdout.flush()
         except _EndOfInput:
-            self.say(tr(self.lang, "plain.saved"))
+            self.say(self.t("plain.saved"))
         except RunError as exc:  # only a scenario that was never validated gets here
-            self.say(tr(self.lang, "error.cannot_go_on", reason=str(exc)))
+            self.say(self.t("error.cannot_go_on", reason=str(exc)))
             return 2
         finally:
             if self.lock is not None:
@@ -156,48 +190,54 @@ class PlainPlayer:
             self.say()
         choices = run.choices
         for n, choice in enumerate(choices, 1):
-            self.say(textwrap.fill(f"{n}. {plain(' '.join(paragraphs(choice.text)))}", WIDTH, subsequent_indent="   "))
+            self.say(f"{n}. {flat(choice.text)}")
         deadline = None
         if self.timed and run.timer is not None:
             seconds = run.timer.seconds * self.factor
-            self.say(tr(self.lang, "plain.timer", seconds=round(seconds)))
+            self.say(self.t("plain.timer", seconds=round(seconds)))
             deadline = self.clock() + seconds
         started = self.clock()
         while True:
             left = None if deadline is None else deadline - self.clock()
-            answer = self.ask(tr(self.lang, "plain.prompt", n=len(choices)), left)
-            ms = int((self.clock() - started) * 1000)
+            answer = self.ask(self.t("plain.prompt", n=len(choices)), left)
+            ms = round((self.clock() - started) * 1000)
             if answer is None:
                 self.advance(run.time_out(ms))
-                self.say(tr(self.lang, "play.timed_out", choice=plain(" ".join(paragraphs(self.run.last_choice.text)))))
+                self.say(self.t("play.timed_out", choice=flat(self.run.last_choice.text)))
                 break
             if answer.isdigit() and 1 <= int(answer) <= len(choices):
                 self.advance(run.choose(choices[int(answer) - 1].id, ms))
                 break
-            self.say(tr(self.lang, "plain.invalid", n=len(choices)))
+            self.say(self.t("plain.invalid", n=len(choices)))
         outcome = self.run.last_outcome
-        consequence = outcome.consequence if outcome else ""
         self.say()
-        if consequence:
-            self.block(consequence)
+        if outcome and outcome.consequence:
+            self.block(outcome.consequence)
 
     def advance(self, run: Run) -> None:
         self.run = run
         self.playthrough = self.playthrough.record(run)
         self.keep()
 
-    def debrief(self) -> None:
+    def ending(self) -> None:
+        """The ending, before the questions, as the full-screen game shows it."""
+        self.say(f"— {self.run.ending.title} —")
+        self.block(self.run.text)
+
+    def reflect(self) -> None:
+        """The reflection questions, at a terminal only: piped input has no
+        answers to give. A question skipped with Enter is answered empty."""
         questions = self.scenario.debrief.reflection
         for i, question in enumerate(questions):
             if i in self.playthrough.reflections:
                 continue
-            self.say(f"{tr(self.lang, 'debrief.reflection')}: {' '.join(plain(p) for p in paragraphs(question))}")
-            answer = self.ask(tr(self.lang, "plain.answer"))
-            if answer:
-                self.playthrough = self.playthrough.with_reflection(i, typed(answer))
-                self.keep()
-        self.stdout.write(PersonalDebrief.build(self.scenario, self.run, self.playthrough).to_text(self.lang, WIDTH + 2))
-        self.stdout.flush()
+            if self.interactive:
+                self.say(f"{self.t('debrief.reflection')}: {flat(question)}")
+                answer = typed(self.ask(self.t("plain.answer")) or "")
+            else:
+                answer = ""
+            self.playthrough = self.playthrough.with_reflection(i, answer)
+            self.keep()
 
 
 def _is_tty(stream: TextIO) -> bool:

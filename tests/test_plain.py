@@ -23,7 +23,7 @@ def koers(tmp_path, *args, stdin=""):
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "LANG": "en_GB.UTF-8"}
     env.pop("KOERS_SAVES", None)
     return subprocess.run(
-        [sys.executable, "-m", "game", *args], input=stdin.encode(), capture_output=True, env=env, timeout=60,
+        [sys.executable, "-m", "game", *map(str, args)], input=stdin.encode(), capture_output=True, env=env, timeout=60,
     )
 
 
@@ -41,14 +41,15 @@ def test_plays_to_the_debrief_showing_hostile_text_as_text(tmp_path):
     assert "1. [@click=app.quit]Ask[/]" in text
     assert "Zed [/bold] nods." in text  # the consequence
     assert "Ending: Good [/bold]. Rating: strong." in text and "\nDecision 2 (" in text
-    assert "Your answer (Private): Not sure yet" in text
+    assert text.index("— Good [/bold] —") < text.index("Debrief:")  # the ending first, as on screen
+    assert "Your answer" not in text  # piped input is asked no reflection, and stores none
     debrief = text[text.index("Debrief:"):]
     assert not any(mark in debrief for mark in ("#", "**", "```", "▁", "▄", "█"))  # plain text for a screen reader
     assert "Trust [b]: from 5 to 8." in debrief  # meters in words
     assert "seconds" not in text  # piped input: no timer
     ((_, p),), bad = list_saves(tmp_path / "saves")
     assert bad == [] and p.finished and p.ending == "good"
-    assert p.reflections[0].answer == "Not sure yet" and not p.reflections[0].shared
+    assert p.reflections[0].answer == "" and not p.reflections[0].shared
 
 
 def test_end_of_input_keeps_the_save_and_the_next_run_resumes(tmp_path):
@@ -59,7 +60,8 @@ def test_end_of_input_keeps_the_save_and_the_next_run_resumes(tmp_path):
     second = play(tmp_path, "2\n")
     text = second.stdout.decode()
     assert "Resuming your playthrough" in text and "Quick:" in text
-    assert text.index("Resuming") < text.index("Quick:") and "says hello" not in text
+    played = text[: text.index("Debrief:")]
+    assert played.index("Resuming") < played.index("Quick:") and "says hello" not in played
     ((_, p),), _ = list_saves(tmp_path / "saves")
     assert [s.choice for s in p.steps] == ["tell", "wait"] and p.ending == "bad"
 
@@ -79,9 +81,12 @@ def test_name_asked_once_then_remembered(tmp_path):
     assert "pseudonym" not in second.stdout.decode()
 
 
-def test_dutch_interface(tmp_path):
-    text = play(tmp_path, "1\n", "--lang", "nl").stdout.decode()
-    assert "Jouw keuze (1–2)" in text
+def test_plain_mode_speaks_the_scenarios_language(tmp_path):
+    assert "Your choice (1–2)" in play(tmp_path, "1\n", "--lang", "nl").stdout.decode()  # an English scenario
+    dutch = tmp_path / "base.nl.yaml"
+    dutch.write_text((FIXTURES / "base.en.yaml").read_text(encoding="utf-8").replace("language: en", "language: nl"))
+    out = koers(tmp_path, "play", "--plain", dutch, "--saves", tmp_path / "s", "--player", "Zed", "--lang", "en", stdin="1\n")
+    assert "Jouw keuze (1–2)" in out.stdout.decode() and "Your choice" not in out.stdout.decode()
 
 
 def test_broken_file_and_missing_file_fail_with_one_line(tmp_path):
@@ -113,7 +118,8 @@ def test_a_playthrough_open_elsewhere_starts_a_new_one(tmp_path):
     lock = Store(tmp_path / "saves").lock(first.id)
     text = play(tmp_path, "1\n").stdout.decode()
     lock.release()
-    assert "is open in another Koers window; this one starts a new playthrough" in text and "Resuming" not in text
+    assert "is open in another Koers window; this one starts a new playthrough" in " ".join(text.split())
+    assert "Resuming" not in text
     good, _ = list_saves(tmp_path / "saves")
     assert len(good) == 2 and next(p for _, p in good if p.id == first.id) == first
 
@@ -138,3 +144,49 @@ def test_timer_runs_on_a_terminal_and_times_out(tmp_path, monkeypatch):
     assert "You have 5 seconds." in text and "Time ran out, so the story chose for you: Wait." in text
     assert player.run.steps[-1].timed_out and player.run.at == "bad"
     stdin.close()
+
+
+def terminal(tmp_path, monkeypatch, answers, saves="saves", clock=None):
+    """A PlainPlayer on a pipe that it takes for a terminal, fed ``answers``; returns (player, output)."""
+    monkeypatch.setattr(game.plain, "_is_tty", lambda stream: stream is not None and not isinstance(stream, io.StringIO))
+    read_fd, write_fd = os.pipe()
+    stdin, feed = os.fdopen(read_fd, "r"), os.fdopen(write_fd, "w")
+    feed.write(answers)
+    feed.close()
+    stdout = io.StringIO()
+    player = PlainPlayer(load(HOSTILE), tmp_path / saves, "Zed", None, "en", "off", stdin, stdout,
+                         **({"clock": clock} if clock else {}))
+    player.play()
+    stdin.close()
+    return player, stdout.getvalue()
+
+
+def test_end_of_input_at_a_reflection_resumes_at_that_question(tmp_path, monkeypatch):
+    _, first = terminal(tmp_path, monkeypatch, "1\n1\n")  # ends at the reflection question
+    assert "Reflection: When did you" in first and "saved" in first
+    ((_, p),), _ = list_saves(tmp_path / "saves")
+    assert p.finished and p.reflections == {}
+    _, second = terminal(tmp_path, monkeypatch, "Yesterday\n")
+    assert "Resuming your playthrough" in second and "Reflection: When did you" in second
+    assert "Quick:" not in second[: second.index("Debrief:")]  # no scene is played again
+    ((_, p),), _ = list_saves(tmp_path / "saves")
+    assert p.reflections[0].answer == "Yesterday" and "Your answer (Private): Yesterday" in second
+    _, third = terminal(tmp_path, monkeypatch, "2\n")  # answered: the next run is a new playthrough
+    assert "Resuming" not in third and "says hello" in third
+
+
+def test_plain_text_wraps_to_the_terminal(tmp_path, monkeypatch):
+    monkeypatch.setattr(game.plain.shutil, "get_terminal_size", lambda fallback: os.terminal_size((40, 20)))
+    monkeypatch.setattr(game.plain, "_is_tty", lambda stream: True)
+    stdout = io.StringIO()
+    PlainPlayer(load(HOSTILE), tmp_path, "Zed", None, "en", "off", io.StringIO("1\n1\n"), stdout).play()
+    assert max(len(line) for line in stdout.getvalue().splitlines()) <= 40
+
+
+def test_ten_seconds_before_the_end_it_says_so_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(game.plain, "_is_tty", lambda stream: True)
+    waits = []
+    player = PlainPlayer(load(HOSTILE), tmp_path, "Zed", None, "nl", "on", io.StringIO(""), io.StringIO())
+    monkeypatch.setattr(player, "_wait", lambda seconds: waits.append(round(seconds)) or False)
+    assert player.ask("? ", 30) is None
+    assert waits == [20, 10] and player.stdout.getvalue().count("10 seconds left.") == 1
