@@ -36,6 +36,7 @@ from game.diagnostics import Diagnostic, ScenarioError
 from game.i18n import tr
 from game.library import scenario_files
 from game.loader import load
+from game.text import excerpt
 
 
 # Reading --------------------------------------------------------------------
@@ -433,12 +434,16 @@ class Decision:
     hidden: bool  # fewer playthroughs than the minimum group size reached it
 
     @property
-    def iqr_s(self) -> float | None:
-        return None if self.q1_s is None or self.q3_s is None else self.q3_s - self.q1_s
+    def name(self) -> str:
+        """What the decision is called: its scene's title, or the opening of its text."""
+        return self.scene.title.strip() or excerpt(self.scene.text.common, 50)
 
 
 @attrs.frozen
 class Route:
+    """Choices that a number of playthroughs took in this order: to an ending,
+    or (with ``ending`` None) the beginning they shared."""
+
     choices: tuple[m.Choice, ...]
     ending: m.Ending | None
     count: int
@@ -471,6 +476,7 @@ class Debrief:
     endings: tuple[tuple[m.Ending, Count], ...]
     decisions: tuple[Decision, ...]
     routes: tuple[Route, ...]
+    beginnings: tuple[Route, ...]  # where no whole route is shared: the longest shared starts
     meters: tuple[MeterRow, ...]
     reflections: tuple[Answer, ...]
     played: tuple[Played, ...] = attrs.field(repr=False)  # in the order they started
@@ -482,12 +488,13 @@ class Debrief:
     def unfinished(self) -> int | None:
         return None if self.finished.count is None else self.playthroughs - self.finished.count
 
-    def players(self) -> Iterator[tuple[str, Played]]:
-        """Each playthrough with what to call its player: the pseudonym with
-        --names, else "player 1", "player 2", … in the order they started
-        (in English: the CSV is for tools, not for the room)."""
+    def players(self) -> Iterator[tuple[int, int, Played]]:
+        """Each playthrough with its number and its player's, both counted from 1
+        in the order they started: a player's second playthrough has the
+        player's number and a number of its own."""
+        numbers: dict[str, int] = {}
         for i, p in enumerate(self.played, 1):
-            yield (p.player if self.names else f"player {i}"), p
+            yield i, numbers.setdefault(p.player, len(numbers) + 1), p
 
 
 @attrs.frozen
@@ -636,6 +643,29 @@ def _kept(counts: Sequence[int], min_group: int) -> list[int | None]:
     return [None if h else c for c, h in zip(counts, _hide(counts, min_group))]
 
 
+def _beginnings(played: list[Played], scenario: m.Scenario, min_group: int) -> tuple[Route, ...]:
+    """The longest beginnings (in decisions) that two or more playthroughs,
+    and at least ``min_group``, share, each shown only where those who did
+    not start so are none or ``min_group`` or more too."""
+    decisions = {sid for sid, scene in scenario.scenes.items() if scene.is_decision}
+    counts: Counter[tuple[tuple[str, str], ...]] = Counter()
+    for p in played:
+        picked = tuple((s, c) for s, c in zip(p.scenes, p.choices) if s in decisions)
+        counts.update(picked[:k] for k in range(1, len(picked) + 1))
+    total = len(played)
+    shared = [(path, n) for path, n in counts.items()
+              if n >= max(2, min_group) and not any(_hide([n, total - n], min_group))]
+    longest = [(path, n) for path, n in shared
+               if not any(len(other) > len(path) and other[: len(path)] == path for other, _ in shared)]
+    longest.sort(key=lambda item: (-len(item[0]), -item[1], item[0]))
+
+    def choice_of(scene_id: str, choice_id: str) -> m.Choice:
+        found = scenario.scenes[scene_id].choice(choice_id)
+        return found or m.Choice(choice_id, choice_id, "")
+
+    return tuple(Route(tuple(choice_of(s, c) for s, c in path), None, n) for path, n in longest[:ROUTES])
+
+
 def _kept_by_name(counts: Counter[str], min_group: int) -> tuple[tuple[str, int | None], ...]:
     names = sorted(counts)
     return tuple(zip(names, _kept([counts[n] for n in names], min_group)))
@@ -780,6 +810,7 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
               scenario.endings.get(ending), count)
         for (path, picked, ending), count in routes[:ROUTES]
     )
+    beginnings = () if route_list else _beginnings(tally.played, scenario, min_group)
 
     meter_rows = []
     meters = list(scenario.meters.values())
@@ -819,6 +850,7 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
         endings=ending_counts,
         decisions=tuple(decisions),
         routes=route_list,
+        beginnings=beginnings,
         meters=tuple(meter_rows),
         reflections=reflections,
         names=names,

@@ -55,7 +55,7 @@ def timing_text(dec: Decision, lang: str) -> str:
     if dec.hidden:
         return tr(lang, "group.time_hidden")
     text = tr(lang, "group.time", median=_seconds(dec.median_s, lang), q1=_seconds(dec.q1_s, lang),
-              q3=_seconds(dec.q3_s, lang), iqr=_seconds(dec.iqr_s, lang))
+              q3=_seconds(dec.q3_s, lang))
     if dec.scene.timer is not None:
         text += ", " + tr(lang, "group.ran_out", n=tr(lang, "group.hidden") if dec.timed_out is None else dec.timed_out)
     return text + "."
@@ -90,6 +90,12 @@ def route_text(route: Route, lang: str) -> str:
     steps = [_one_line(c.text) for c in route.choices]
     end = _one_line(route.ending.title) if route.ending else "?"
     return " → ".join([*steps, tr(lang, "group.route_end", title=end)])
+
+
+def beginning_text(route: Route, d: Debrief) -> str:
+    """'7 of 20 started with: …', for a beginning that no whole route shares."""
+    steps = " → ".join(_one_line(c.text) for c in route.choices)
+    return tr(d.scenario.language, "group.beginning", count=route.count, total=d.playthroughs, steps=steps)
 
 
 def overview_lines(report: Report, d: Debrief) -> list[str]:
@@ -143,7 +149,7 @@ def to_text(report: Report) -> str:
             out += ["", tr(lang, "group.no_decisions")]
         for dec in d.decisions:
             out.append("")
-            out.append(f"{tr(lang, 'debrief.decision', n=dec.number)}: {dec.scene.id} ({_one_line(dec.speaker)})")
+            out.append(f"{tr(lang, 'debrief.decision', n=dec.number)}: {_one_line(dec.name)} ({_one_line(dec.speaker)})")
             out.append(f"  {reach_text(d, dec)} {timing_text(dec, lang)}")
             for o in dec.options:
                 bar = "█" * round((o.count.percent or 0) / 5)
@@ -181,7 +187,7 @@ def to_markdown(report: Report) -> str:
         if not d.decisions:
             out += [t("group.no_decisions"), ""]
         for dec in d.decisions:
-            out += [f"### {dec.number}. {_md(dec.scene.id)} ({_md_text(dec.speaker)})", ""]
+            out += [f"### {dec.number}. {_md_text(dec.name)} ({_md_text(dec.speaker)})", ""]
             out += [f"> {_md(plain(p))}\n>" for p in paragraphs(dec.scene.text.common)]
             out[-1] = out[-1][:-2]
             out += ["", f"{_md(reach_text(d, dec))} {_md(timing_text(dec, lang))}", ""]
@@ -200,7 +206,7 @@ def to_markdown(report: Report) -> str:
             out.append("")
         out += [f"## {t('group.routes')}", ""]
         routes = [f"{i}. {r.count} × {_md(route_text(r, lang))}" for i, r in enumerate(d.routes, 1)]
-        out += routes or [t("group.no_routes")]
+        out += routes or [t("group.no_routes"), "", *(f"- {_md(beginning_text(r, d))}" for r in d.beginnings)]
         out += ["", f"## {t('group.meters')}", ""]
         if d.meters:
             meters = list(d.scenario.meters.values())
@@ -312,7 +318,7 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
     for dec in d.decisions:
         out += [
             '<section class="decision">',
-            f'<h3>{dec.number}. {_h(dec.scene.id)} <span class="muted">({_h(_one_line(dec.speaker))})</span></h3>',
+            f'<h3>{dec.number}. {_h(_one_line(dec.name))} <span class="muted">({_h(_one_line(dec.speaker))})</span></h3>',
             f"<blockquote>{_h_rich(dec.scene.text.common)}</blockquote>",
             f'<p class="muted">{_h(reach_text(d, dec))} {_h(timing_text(dec, lang))}</p>',
             f"<table><tr><th>{_h(t('group.col_choice'))}</th><th>{_h(t('group.col_playthroughs'))}</th><th></th>"
@@ -341,6 +347,8 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
         out.append("</ol>")
     else:
         out.append(f'<p class="muted">{_h(t("group.no_routes"))}</p>')
+        if d.beginnings:
+            out.append("<ul>" + "".join(f"<li>{_h(beginning_text(r, d))}</li>" for r in d.beginnings) + "</ul>")
     out.append(f'<h2 id="meters">{_h(t("group.meters"))}</h2>')
     if d.meters:
         meters = list(d.scenario.meters.values())
@@ -369,8 +377,8 @@ def _tag(text: str) -> str:
 
 # CSV ------------------------------------------------------------------------
 
-CSV_COLUMNS = ("session", "player", "language", "version", "decision", "scene", "choice", "choice_text",
-               "seconds", "timed_out", "ending", "rating")
+CSV_COLUMNS = ("session", "player", "playthrough", "language", "version", "decision", "scene", "choice",
+               "choice_text", "seconds", "timed_out", "ending", "rating")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
@@ -389,39 +397,44 @@ COUNT_COLUMNS = ("session", "scenario", "version", "table", "decision", "scene",
 def to_csv(report: Report) -> str:
     """One row per decision per playthrough; with --min-group, the report's
     counts instead, one per row, since rows of single playthroughs would let
-    every small group be counted out (docs/group-debrief.md)."""
+    every small group be counted out (docs/group-debrief.md). Column names and
+    words in the report's language."""
+    lang = report.language
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     if any(d.min_group > 1 for d in report.debriefs):
-        writer.writerow(COUNT_COLUMNS)
+        writer.writerow([tr(lang, f"csv.{c}") for c in COUNT_COLUMNS])
         for row in _count_rows(report):
             writer.writerow([_cell(v) for v in row])
         return buf.getvalue()
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([tr(lang, f"csv.{c}") for c in CSV_COLUMNS])
+    hidden, yes, no = tr(lang, "csv.hidden"), tr(lang, "csv.yes"), tr(lang, "csv.no")
     for d in report.debriefs:
         scenes = d.scenario.scenes
         private = {
             (dec.scene.id, c.id) for dec in d.decisions for o in dec.options if o.count.count is None for c in o.choices
         }
         hidden_endings = {e.id for e, c in d.endings if c.count is None}
-        for who, p in d.players():
+        for number, player, p in d.players():
+            who = p.player if d.names else tr(lang, "csv.player_n", n=player)
             ending = d.scenario.endings.get(p.ending) if p.ending else None
             if p.ending in hidden_endings:
-                ending_cells = ("(hidden)", "")
+                ending_cells = (hidden, "")
             else:
-                ending_cells = (p.ending or "", ending.rating or "" if ending else "")
-            number = 0
+                rating = tr(lang, f"rating.{ending.rating}") if ending and ending.rating else ""
+                ending_cells = (p.ending or "", rating)
+            decision = 0
             for scene_id, choice_id, ms, timed_out in p.steps():
                 scene = scenes.get(scene_id)
                 if scene is not None and not scene.is_decision:
                     continue
-                number += 1
+                decision += 1
                 choice = scene.choice(choice_id) if scene else None
                 if (scene_id, choice_id) in private:  # and whether time ran out, which would say which
-                    choice_cells, late = ("(hidden)", ""), "(hidden)"
+                    choice_cells, late = (hidden, ""), hidden
                 else:
-                    choice_cells, late = (choice_id, _one_line(choice.text) if choice else ""), "yes" if timed_out else "no"
-                row = (p.session or "", who, p.language, p.version, number, scene_id, *choice_cells,
+                    choice_cells, late = (choice_id, _one_line(choice.text) if choice else ""), yes if timed_out else no
+                row = (p.session or "", who, number, p.language, p.version, decision, scene_id, *choice_cells,
                        f"{ms / 1000:.1f}", late, *ending_cells)
                 writer.writerow([_cell(v) for v in row])
     return buf.getvalue()
@@ -429,23 +442,28 @@ def to_csv(report: Report) -> str:
 
 def _count_rows(report: Report) -> Iterator[tuple[object, ...]]:
     """Every count the report shows, "(hidden)" where it hides one."""
+    lang = report.language
 
     def shown(count: int | None) -> object:
-        return "(hidden)" if count is None else count
+        return tr(lang, "csv.hidden") if count is None else count
+
+    def table(name: str) -> str:
+        return tr(lang, f"csv.table_{name}")
 
     for d in report.debriefs:
         head = (report.session or "", d.scenario.id, d.version)
-        yield (*head, "playthroughs", "", "", "", "", d.playthroughs)
-        yield (*head, "finished", "", "", "", "", shown(d.finished.count))
+        yield (*head, table("playthroughs"), "", "", "", "", d.playthroughs)
+        yield (*head, table("finished"), "", "", "", "", shown(d.finished.count))
         for e, c in d.endings:
-            yield (*head, "ending", "", "", e.id, _one_line(e.title), shown(c.count))
+            yield (*head, table("ending"), "", "", e.id, _one_line(e.title), shown(c.count))
         for dec in d.decisions:
-            yield (*head, "reached", dec.number, dec.scene.id, "", "", shown(dec.reached.count))
+            yield (*head, table("reached"), dec.number, dec.scene.id, "", "", shown(dec.reached.count))
             for o in dec.options:
-                yield (*head, "choice", dec.number, dec.scene.id, " ".join(c.id for c in o.choices),
+                yield (*head, table("choice"), dec.number, dec.scene.id, " ".join(c.id for c in o.choices),
                        _one_line(o.choice.text), shown(o.count.count))
             if dec.scene.timer is not None:
-                yield (*head, "timed out", dec.number, dec.scene.id, dec.scene.timer.timeout, "", shown(dec.timed_out))
+                yield (*head, table("timed_out"), dec.number, dec.scene.id, dec.scene.timer.timeout, "",
+                       shown(dec.timed_out))
 
 
 EXPORTS: dict[str, Callable[[Report], str]] = {"markdown": to_markdown, "html": to_html, "csv": to_csv}

@@ -63,7 +63,8 @@ def test_csv_has_one_row_per_decision_per_playthrough(tmp_path, lib):
     report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib)
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
     assert len(rows) == 4 * 2 + 2 * 2 + 1
-    assert {r["player"] for r in rows} == {f"player {i}" for i in range(1, 8)}
+    assert {r["player"] for r in rows} == {f"player {i}" for i in range(1, 6)}  # players 5 to 7 share a name
+    assert {r["playthrough"] for r in rows} == {str(i) for i in range(1, 8)}  # seven playthroughs told apart
     assert [r["timed_out"] for r in rows].count("yes") == 1
 
 

@@ -12,6 +12,11 @@ GAME = Path(__file__).resolve().parent.parent / "game"
 USED = re.compile(r"""\btr?\((?:[\w.]+,\s*)?["']([a-z_]+\.[a-z_]+)["']""")
 DYNAMIC = {f"rating.{r}" for r in ("strong", "mixed", "weak")} | {f"timers.{t}" for t in ("on", "slow", "off")}
 # Worded by i18n.not_saved itself, for each kind of game.store.NotSaved.
+# The CSV's column and table names, by the names group_export gives them.
+from game.group_export import COUNT_COLUMNS, CSV_COLUMNS  # noqa: E402
+
+DYNAMIC |= {f"csv.{c}" for c in (*CSV_COLUMNS, *COUNT_COLUMNS)}
+DYNAMIC |= {f"csv.table_{t}" for t in ("playthroughs", "finished", "ending", "reached", "choice", "timed_out")}
 # Singular forms the library picks with _counted.
 DYNAMIC |= {"library.broken_item_one", "library.bad_saves_item_one"}
 DYNAMIC |= {"save.not_saved"} | {f"save.{k}" for k in ("permission", "full", "not_a_folder", "too_large")}

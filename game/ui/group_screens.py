@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from game.group import Count, Debrief, Decision
 from game.group_export import (
+    beginning_text,
     coaching_notes,
     count_text,
     overview_lines,
@@ -121,7 +122,8 @@ class GroupScreen(Screen[None]):
     def action_show(self, tab: str) -> None:
         if tab in ("d", "p") and not self.debrief.decisions:
             return
-        self.app.switch_screen(SCREENS[tab](self.debrief_index, self.index))  # the decision is kept
+        # The decision is kept, but presenter mode starts the room at the first one.
+        self.app.switch_screen(SCREENS[tab](self.debrief_index, 0 if tab == "p" else self.index))
 
     def action_next_version(self) -> None:
         count = len(self.app.report.debriefs)
@@ -179,7 +181,7 @@ class DecisionScreen(GroupScreen):
         yield self.tabs()
         with VerticalScroll(id="group"):
             heading = self.t("group.decision_of", n=dec.number, total=len(d.decisions))
-            yield self.heading(f"{heading}: {dec.scene.id} ({dec.speaker})")
+            yield self.heading(f"{heading}: {dec.name} ({dec.speaker})")
             yield Static(story(dec.scene.text.common), classes="group-question")
             yield Static(_split(d, dec, verdict=True), id="split")
             yield Static(plain(f"{reach_text(d, dec)} {timing_text(dec, self.lang)}", "dim"))
@@ -263,6 +265,10 @@ class RoutesScreen(_ListScreen):
     def body(self, d: Debrief) -> Iterator[Static]:
         for r in d.routes:
             yield Static(Content.assemble((f"{r.count} × ", "bold"), clean(route_text(r, self.lang))), classes="route")
+        if not d.routes and d.beginnings:
+            yield Static(plain(self.t("group.no_routes"), "dim"))
+            for r in d.beginnings:
+                yield Static(plain(beginning_text(r, d)), classes="route")
 
 
 class MetersScreen(_ListScreen):
