@@ -34,7 +34,10 @@ ANSWERS = (
 )
 
 
-def playthroughs(scenario_id: str, count: int, seed: int, session: str | None = "ROOM-1"):
+SESSION = "ROOM-1"
+
+
+def playthroughs(scenario_id: str, count: int, seed: int, session: str | None = SESSION):
     rng = random.Random(seed)
     scenarios = [load(bundled_dir() / f"{scenario_id}.{lang}.yaml") for lang in ("nl", "en")]
     for i in range(count):
@@ -85,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", default="crisisreflex", help="a bundled scenario id")
     args = parser.parse_args(argv)
     write(args.out, args.count, args.corrupt, args.seed, args.scenario)
+    damaged = f", {args.corrupt:g}% of them damaged" if args.corrupt else ""
+    print(f"Wrote {args.count:,} playthroughs of '{args.scenario}' (Dutch and English) to {args.out}{damaged}; "
+          f"session code {SESSION}.")
+    print(f"Debrief them with: koers debrief {args.out} --session {SESSION}")
     return 0
 
 

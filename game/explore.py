@@ -303,7 +303,8 @@ def format_report(report: Report) -> str:
     for eid, ending in s.endings.items():
         rating = f" ({ending.rating})" if ending.rating else ""
         if eid not in report.endings:
-            lines.append(f"  {eid}{rating}: NOT REACHED")
+            unreached = "NOT REACHED" if report.exhaustive else f"not reached in {report.paths:,} random playthroughs"
+            lines.append(f"  {eid}{rating}: {unreached}")
             continue
         unit = "paths" if report.exhaustive else "playthroughs"
         meters = ", ".join(f"{k} {lo}..{hi}" if lo != hi else f"{k} {lo}" for k, (lo, hi) in report.meter_ranges[eid].items())
