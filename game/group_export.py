@@ -82,6 +82,13 @@ def coaching_notes(dec: Decision) -> list[tuple[str, str]]:
     return list(dict.fromkeys((text, note) for text, note in notes if note))
 
 
+def tempting_notes(dec: Decision) -> list[tuple[str, str]]:
+    """(choice text, rationale) for every option the author does not endorse
+    and says why a capable leader might pick it anyway."""
+    notes = ((c.text, c.rationale) for o in dec.options for c in o.choices if c.recommended is False)
+    return list(dict.fromkeys((text, why) for text, why in notes if why.strip()))
+
+
 def prompt_text(concept: m.Concept, lang: str) -> str:
     return tr(lang, "group.prompt", name=_one_line(concept.name), what=_one_line(concept.what), why=_one_line(concept.why))
 
@@ -196,10 +203,10 @@ def to_markdown(report: Report) -> str:
                 f"| {_md_text(o.choice.text)} | {_md(count_text(o.count, lang))} | {recommended_text(o.choice, lang)} |"
                 for o in dec.options
             ]
-            notes = coaching_notes(dec)
-            if notes:
-                out += ["", f"**{t('group.coaching')}**", ""]
-                out += [f"- *{_md_text(text)}* {_md_text(note)}" for text, note in notes]
+            for key, notes in (("group.coaching", coaching_notes(dec)), ("group.tempts", tempting_notes(dec))):
+                if notes:
+                    out += ["", f"**{t(key)}**", ""]
+                    out += [f"- *{_md_text(text)}* {_md_text(note)}" for text, note in notes]
             if dec.prompts:
                 out += ["", f"**{t('group.discussion')}**", ""]
                 out += [f"- {_md(prompt_text(c, lang))}" for c in dec.prompts]
@@ -330,11 +337,11 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
                 f"<td>{_bar(o.count)}</td><td>{_tag(recommended_text(o.choice, lang))}</td></tr>"
             )
         out.append("</table>")
-        notes = coaching_notes(dec)
-        if notes:
-            out.append(f"<h4>{_h(t('group.coaching'))}</h4><ul>")
-            out += [f"<li><em>{_h(_one_line(text))}</em> {_h(_one_line(note))}</li>" for text, note in notes]
-            out.append("</ul>")
+        for key, notes in (("group.coaching", coaching_notes(dec)), ("group.tempts", tempting_notes(dec))):
+            if notes:
+                out.append(f"<h4>{_h(t(key))}</h4><ul>")
+                out += [f"<li><em>{_h(_one_line(text))}</em> {_h(_one_line(note))}</li>" for text, note in notes]
+                out.append("</ul>")
         if dec.prompts:
             out.append(f"<h4>{_h(t('group.discussion'))}</h4><ul>")
             out += [f"<li>{_h(prompt_text(c, lang))}</li>" for c in dec.prompts]

@@ -109,3 +109,10 @@ def test_hostile_text_is_escaped_in_html_markdown_and_text(tmp_path, lib):
     assert "&lt;/script&gt; [click](javascript:alert(1))" in shown
     text = to_text(report)
     assert "\x1b" not in text and "\x07" not in text
+
+
+def test_why_a_rejected_option_tempts_is_in_every_report(tmp_path, lib):
+    report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib)
+    page = to_html(report)
+    assert "<h4>Why the other options tempt</h4><ul>\n<li><em>Tell.</em> It is quicker.</li>\n</ul>" in page
+    assert "- *Tell.* It is quicker." in to_markdown(report)

@@ -30,6 +30,7 @@ from game.group_export import (
     reach_text,
     recommended_text,
     route_text,
+    tempting_notes,
     timing_text,
 )
 from game.i18n import decimal, tr
@@ -185,11 +186,11 @@ class DecisionScreen(GroupScreen):
             yield Static(story(dec.scene.text.common), classes="group-question")
             yield Static(_split(d, dec, verdict=True), id="split")
             yield Static(plain(f"{reach_text(d, dec)} {timing_text(dec, self.lang)}", "dim"))
-            notes = coaching_notes(dec)
-            if notes:
-                yield Static(plain(self.t("group.coaching"), "bold"), classes="section")
-                for text, note in notes:
-                    yield Static(Content.assemble((clean(text), "italic"), " ", clean(note)), classes="note")
+            for key, notes in (("group.coaching", coaching_notes(dec)), ("group.tempts", tempting_notes(dec))):
+                if notes:
+                    yield Static(plain(self.t(key), "bold"), classes="section")
+                    for text, note in notes:
+                        yield Static(Content.assemble((clean(text), "italic"), " ", clean(note)), classes="note")
             if dec.prompts:
                 yield Static(plain(self.t("group.discussion"), "bold"), classes="section")
                 for c in dec.prompts:
