@@ -16,6 +16,7 @@ KEYS = (
     ("? F1", "key.help"),
     ("r", "key.reflect"),
     ("e", "key.export"),
+    ("Del", "key.discard"),
     ("s", "key.settings"),
     ("Esc", "key.back"),
     ("q", "key.quit"),
