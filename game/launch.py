@@ -46,7 +46,7 @@ def play(args: argparse.Namespace) -> int:
             return EXIT_ERRORS
 
     if args.plain:
-        from game.plain import PlainPlayer, ask_player
+        from game.plain import PlainPlayer, first_run
 
         if scenario is None:
             print("koers: --plain needs a scenario FILE: koers play --plain FILE", file=sys.stderr)
@@ -55,10 +55,11 @@ def play(args: argparse.Namespace) -> int:
             print(tr(lang, "prefs.ignored", path=clean(str(prefs_path)), reason=ignored), file=sys.stderr)
         # Bytes that are not UTF-8 reach the player as a question to type again, not as a traceback.
         sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[attr-defined]
-        if player is None:
-            player = ask_player(lang)
-            if player is None:
+        if player is None:  # the first run: asked in the scenario's language, which plain mode speaks
+            answers = first_run(scenario.language, ask_session=session is None)
+            if answers is None:
                 return EXIT_OK
+            player, session = answers[0], session or answers[1]
         save_prefs(prefs_path, prefs._replace(player=player, session=session, lang=lang))
         return PlainPlayer(scenario, saves_dir, player, session, lang, prefs.timers, sys.stdin, sys.stdout).play()
 

@@ -247,17 +247,29 @@ def _is_tty(stream: TextIO) -> bool:
         return False
 
 
-def ask_player(lang: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> str | None:
-    """Ask for a name until one is given; None at end of input."""
+def first_run(lang: str, ask_session: bool, stdin: TextIO = sys.stdin,
+              stdout: TextIO = sys.stdout) -> tuple[str, str | None] | None:
+    """The first run's questions: a name, asked until one is given, and, at a
+    terminal and unless it is known, the trainer's session code (Enter for
+    none). None at end of input. Piped input is read for the name only, so
+    that a transcript's next line is its first choice."""
+    name = _ask(lang, "plain.name", stdin, stdout, required=True)
+    if name is None:
+        return None
+    session = _ask(lang, "plain.session", stdin, stdout, required=False) if ask_session and _is_tty(stdin) else ""
+    return name, session or None
+
+
+def _ask(lang: str, key: str, stdin: TextIO, stdout: TextIO, required: bool) -> str | None:
     while True:
-        stdout.write(tr(lang, "plain.name"))
+        stdout.write(tr(lang, key))
         stdout.flush()
         line = stdin.readline()
         if not line:
             stdout.write("\n")
             return None
-        name = typed_name(line)
+        text = typed_name(line)
         if not is_utf8(line):
             stdout.write(tr(lang, "error.not_text") + "\n")
-        elif name:
-            return name
+        elif text or not required:
+            return text

@@ -13,7 +13,7 @@ from conftest import FIXTURES
 
 import game.plain
 from game.loader import load
-from game.plain import PlainPlayer
+from game.plain import PlainPlayer, first_run
 from game.saves import list_saves
 
 HOSTILE = FIXTURES / "ui" / "hostile.en.yaml"
@@ -190,3 +190,18 @@ def test_ten_seconds_before_the_end_it_says_so_once(tmp_path, monkeypatch):
     monkeypatch.setattr(player, "_wait", lambda seconds: waits.append(round(seconds)) or False)
     assert player.ask("? ", 30) is None
     assert waits == [20, 10] and player.stdout.getvalue().count("10 seconds left.") == 1
+
+
+def test_the_first_run_asks_a_name_and_at_a_terminal_the_session(monkeypatch):
+    monkeypatch.setattr(game.plain, "_is_tty", lambda stream: True)
+    out = io.StringIO()
+    assert first_run("nl", True, io.StringIO("\nAnn\n\n"), out) == ("Ann", None)  # a name is needed; no session
+    assert out.getvalue().count("Je naam of een pseudoniem") == 2 and "Sessiecode" in out.getvalue()
+    assert first_run("en", True, io.StringIO("Ann\nWS-12\n"), io.StringIO()) == ("Ann", "WS-12")
+    asked = io.StringIO()
+    assert first_run("en", False, io.StringIO("Ann\n1\n"), asked) == ("Ann", None)  # the session is known already
+    assert "Session code" not in asked.getvalue()
+    monkeypatch.setattr(game.plain, "_is_tty", lambda stream: False)
+    piped = io.StringIO("Ann\n1\n")
+    assert first_run("en", True, piped, io.StringIO()) == ("Ann", None) and piped.readline() == "1\n"  # the choice stays
+    assert first_run("en", True, io.StringIO(""), io.StringIO()) is None
