@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
 
 #: The languages of the interface, and the languages a scenario may be written in.
 LANGUAGES = ("nl", "en")
@@ -23,6 +24,9 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "library.minutes": "{minutes} min",
         "library.resume_item": "{title} ({language}) — {when} · {progress}",
         "library.progress": "decision {n} of about {total}",
+        "when.today": "today at {time}",
+        "when.yesterday": "yesterday at {time}",
+        "when.day": "{day} at {time}",
         "library.decisions": "{n} decisions",
         "library.problems": "Cannot be used",
         "library.broken_item": "{file}: cannot be played ({n} problems; Enter shows them)",
@@ -140,7 +144,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "prefs.ignored": "Your settings file {path} could not be read ({reason}); starting with the default settings.",
         "plain.name": "Your name or a pseudonym: ",
         "plain.session": "Session code from your trainer (Enter for none): ",
-        "plain.resumed": "Resuming your playthrough of {when}.",
+        "plain.resumed": "Resuming where you left off {when}.",
         "plain.prompt": "Your choice (1–{n}): ",
         "plain.invalid": "Type a number from 1 to {n}.",
         "plain.timer": "You have {seconds} seconds.",
@@ -250,6 +254,9 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "library.minutes": "{minutes} min",
         "library.resume_item": "{title} ({language}) — {when} · {progress}",
         "library.progress": "beslissing {n} van ongeveer {total}",
+        "when.today": "vandaag om {time}",
+        "when.yesterday": "gisteren om {time}",
+        "when.day": "{day} om {time}",
         "library.decisions": "{n} beslissingen",
         "library.problems": "Niet te gebruiken",
         "library.broken_item": "{file}: kan niet gespeeld worden ({n} problemen; Enter toont ze)",
@@ -367,7 +374,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "prefs.ignored": "Je instellingenbestand {path} was niet te lezen ({reason}); Koers begint met de standaardinstellingen.",
         "plain.name": "Je naam of een pseudoniem: ",
         "plain.session": "Sessiecode van je trainer (Enter voor geen): ",
-        "plain.resumed": "Je gaat verder met je speelronde van {when}.",
+        "plain.resumed": "Je gaat verder waar je {when} was gebleven.",
         "plain.prompt": "Jouw keuze (1–{n}): ",
         "plain.invalid": "Typ een getal van 1 tot en met {n}.",
         "plain.timer": "Je hebt {seconds} seconden.",
@@ -475,6 +482,29 @@ def decimal(lang: str, value: float) -> str:
     """``value`` with one decimal, as ``lang`` writes it: 12.5 in English, 12,5 in Dutch."""
     text = f"{value:.1f}"
     return text.replace(".", ",") if lang == "nl" else text
+
+
+MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+}
+
+
+def moment(lang: str, when: datetime, now: datetime | None = None) -> str:
+    """When something happened, in local time, as a person says it: "today at
+    14:05", "yesterday at 09:30", "3 Nov at 16:00" ("vandaag om 14.05" in
+    Dutch); with the year when it is not this year's."""
+    when = when.astimezone()
+    now = (now or datetime.now().astimezone()).astimezone()
+    clock = when.strftime("%H.%M" if lang == "nl" else "%H:%M")
+    days = (now.date() - when.date()).days
+    if days == 0:
+        return tr(lang, "when.today", time=clock)
+    if days == 1:
+        return tr(lang, "when.yesterday", time=clock)
+    months = MONTHS.get(lang, MONTHS["en"])
+    day = f"{when.day} {months[when.month - 1]}" + (f" {when.year}" if when.year != now.year else "")
+    return tr(lang, "when.day", day=day, time=clock)
 
 
 def tr(lang: str, key: str, **values: object) -> str:

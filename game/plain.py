@@ -21,7 +21,7 @@ from typing import TextIO
 import attrs
 
 from game.debrief import PersonalDebrief
-from game.i18n import not_saved, tr
+from game.i18n import moment, not_saved, tr
 from game.model import Scenario
 from game.run import Run, RunError
 from game.saves import Playthrough, Settings, list_saves, resume
@@ -79,7 +79,7 @@ class PlainPlayer:
                 self.say(self.t("plain.locked", title=self.scenario.title))
                 break
             p = attrs.evolve(p, settings=Settings(timers=self.timers))  # the player's current need wins
-            self.say(self.t("plain.resumed", when=p.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
+            self.say(self.t("plain.resumed", when=moment(self.lang, p.updated_at)))
             for note in notes:
                 self.say(f"{self.t('play.notes')}: {note}")
             return p, run

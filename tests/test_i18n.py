@@ -1,9 +1,10 @@
 """Every interface string exists in Dutch and English, and every key the code uses exists."""
 
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from game.i18n import STRINGS, decimal, default_language, tr
+from game.i18n import STRINGS, decimal, default_language, moment, tr
 from game.model import LANGUAGES
 
 GAME = Path(__file__).resolve().parent.parent / "game"
@@ -40,7 +41,9 @@ def test_every_key_the_code_uses_exists():
 def test_every_key_is_used():
     # Some keys sit in tables (the help screen's) rather than in a call.
     literal = re.compile(r"""["']([a-z_]+\.[a-z_]+)["']""")
-    mentioned = {key for path in GAME.rglob("*.py") if path.name != "i18n.py" for key in literal.findall(path.read_text(encoding="utf-8"))}
+    code = [path.read_text(encoding="utf-8") for path in GAME.rglob("*.py") if path.name != "i18n.py"]
+    code.append((GAME / "i18n.py").read_text(encoding="utf-8").split("\n}\n", 1)[1])  # i18n's own code, after the table
+    mentioned = {key for text in code for key in literal.findall(text)}
     assert set(STRINGS["en"]) - mentioned - DYNAMIC == set()
 
 
@@ -60,3 +63,12 @@ def test_lookup_and_default_language():
 
 def test_a_decimal_is_written_as_the_language_writes_it():
     assert [decimal("en", 12.25), decimal("nl", 12.25), decimal("nl", -0.5), decimal("de", 3.0)] == ["12.2", "12,2", "-0,5", "3.0"]
+
+
+def test_a_moment_is_said_as_a_person_says_it():
+    now = datetime(2026, 12, 2, 15, 0).astimezone()
+    assert moment("en", now.replace(hour=9, minute=5), now) == "today at 09:05"
+    assert moment("nl", now.replace(hour=9, minute=5), now) == "vandaag om 09.05"
+    assert moment("nl", now - timedelta(days=1), now) == "gisteren om 15.00"
+    assert moment("en", now.replace(day=3, month=11), now) == "3 Nov at 15:00"
+    assert moment("nl", now.replace(year=2025, month=5), now) == "2 mei 2025 om 15.00"

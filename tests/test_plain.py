@@ -59,7 +59,7 @@ def test_end_of_input_keeps_the_save_and_the_next_run_resumes(tmp_path):
     assert [s.choice for s in p.steps] == ["tell"] and not p.finished
     second = play(tmp_path, "2\n")
     text = second.stdout.decode()
-    assert "Resuming your playthrough" in text and "Quick:" in text
+    assert "Resuming where you left off today at" in text and "Quick:" in text
     played = text[: text.index("Debrief:")]
     assert played.index("Resuming") < played.index("Quick:") and "says hello" not in played
     ((_, p),), _ = list_saves(tmp_path / "saves")
@@ -167,7 +167,7 @@ def test_end_of_input_at_a_reflection_resumes_at_that_question(tmp_path, monkeyp
     ((_, p),), _ = list_saves(tmp_path / "saves")
     assert p.finished and p.reflections == {}
     _, second = terminal(tmp_path, monkeypatch, "Yesterday\n")
-    assert "Resuming your playthrough" in second and "Reflection: When did you" in second
+    assert "Resuming where you left off today at" in second and "Reflection: When did you" in second
     assert "Quick:" not in second[: second.index("Debrief:")]  # no scene is played again
     ((_, p),), _ = list_saves(tmp_path / "saves")
     assert p.reflections[0].answer == "Yesterday" and "Your answer (Private): Yesterday" in second

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.i18n import moment
 from game.text import clean, excerpt
 from game.ui.styled import plain
 
@@ -105,7 +106,7 @@ class LibraryScreen(Screen[None]):
             options.append(Option(plain(t("library.resume"), "bold"), disabled=True))
             for i, (_path, p) in enumerate(unfinished):
                 scenario = by_key[p.scenario.key]
-                when = p.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                when = moment(app.lang, p.updated_at)
                 done = sum(scenario.scenes[s.scene].is_decision for s in p.steps if s.scene in scenario.scenes)
                 typical = app.typical_of(scenario)
                 progress = t("library.progress", n=done + 1, total=typical) if typical else ""
@@ -120,7 +121,8 @@ class LibraryScreen(Screen[None]):
             options.append(Option(plain(t("library.none")), disabled=True))
         for i, languages in enumerate(by_id.values()):
             s = languages.get(app.lang) or next(iter(languages.values()))
-            facts = [" · ".join(sorted(languages))]
+            original_first = sorted(languages, key=lambda lang: (languages[lang].translates is not None, lang))
+            facts = [" · ".join(original_first)]
             typical = app.typical_of(s)
             if typical:
                 facts.append(t("library.decisions", n=typical))
@@ -140,7 +142,7 @@ class LibraryScreen(Screen[None]):
             for i, (_path, p) in enumerate(finished[:RECENT]):
                 scenario = by_key[p.scenario.key]
                 ending = scenario.endings.get(p.ending)
-                when = p.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                when = moment(app.lang, p.updated_at)
                 label = t("library.finished_item", title=clean(scenario.title), when=when,
                           ending=clean(ending.title) if ending else p.ending)
                 options.append(Option(plain(f"✓ {label}"), id=f"f{i}"))
