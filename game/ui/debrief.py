@@ -59,19 +59,22 @@ class DebriefScreen(Screen[None]):
                 ]
                 if dec.consequence:
                     parts.append(plain(dec.consequence))
-                if dec.alternatives:
-                    parts.append(plain(f"{t('debrief.alternatives')}:", "bold"))
-                    for a in dec.alternatives:
-                        note = "" if a.available else f" ({t('debrief.not_available')})"
-                        parts.append(plain(f"  • {a.text}{note}{leads(a)}{format_effects(a.effects)}"))
-                        if a.consequence:
-                            parts.append(plain(f"    {a.consequence}", "dim"))
-                        if a.tempts:
-                            parts.append(Content.assemble((f"    {t('debrief.tempts')}: ", "dim bold"), (clean(a.tempts), "dim")))
-                if dec.coaching:
-                    parts.append(Content.assemble((f"{t(dec.coaching_key)}: ", "bold $text-success"), clean(dec.coaching)))
                 with Vertical(classes="decision"):
                     yield Static(Content("\n").join(parts))
+                    if dec.alternatives:
+                        yield Static(plain(f"{t('debrief.alternatives')}:", "bold"))
+                    for a in dec.alternatives:
+                        note = "" if a.available else f" ({t('debrief.not_available')})"
+                        lines = [plain(f"{a.text}{note}{leads(a)}{format_effects(a.effects)}")]
+                        if a.consequence:
+                            lines.append(plain(a.consequence, "dim"))
+                        if a.tempts:
+                            lines.append(Content.assemble((f"{t('debrief.tempts')}: ", "dim bold"), (clean(a.tempts), "dim")))
+                        with Horizontal(classes="alternative"):  # wrapped lines stay clear of the bullet
+                            yield Static(plain("•"), classes="bullet")
+                            yield Static(Content("\n").join(lines))
+                    if dec.coaching:
+                        yield Static(Content.assemble((f"{t(dec.coaching_key)}: ", "bold $text-success"), clean(dec.coaching)))
                     yield Button(Content(t("debrief.replay", n=n)), id=f"replay-{dec.step}", compact=True)
 
             if d.concepts:
