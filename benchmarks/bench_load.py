@@ -22,8 +22,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from game.loader import loads  # noqa: E402
-from game.validator import validate  # noqa: E402
+from game.authoring.loader import loads  # noqa: E402
+from game.authoring.validator import validate  # noqa: E402
 
 
 def plain(data: bytes) -> object:

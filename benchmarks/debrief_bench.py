@@ -24,9 +24,9 @@ from pathlib import Path
 
 import msgspec
 from generate_saves import write  # beside this script
-from game import group
-from game.group_export import to_text
-from game.library import bundled_dir
+from game.debrief import group
+from game.render.group_export import to_text
+from game.authoring.library import bundled_dir
 
 PARSERS = {"msgspec": msgspec.json.decode}
 try:

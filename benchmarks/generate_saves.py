@@ -20,10 +20,10 @@ from pathlib import Path
 
 import attrs
 
-from game import saves
-from game.library import bundled_dir
-from game.loader import load
-from game.run import Run
+from game.saves import codec as saves
+from game.authoring.library import bundled_dir
+from game.authoring.loader import load
+from game.core.run import Run
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 ANSWERS = (

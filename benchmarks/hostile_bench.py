@@ -23,9 +23,9 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from generate_scenario import generate  # noqa: E402
 
-from game.diagnostics import ScenarioError  # noqa: E402
-from game.loader import loads  # noqa: E402
-from game.validator import validate  # noqa: E402
+from game.core.diagnostics import ScenarioError  # noqa: E402
+from game.authoring.loader import loads  # noqa: E402
+from game.authoring.validator import validate  # noqa: E402
 
 HEAD = (HERE.parent / "tests" / "fixtures" / "base.en.yaml").read_bytes()
 

@@ -48,7 +48,7 @@ KOERS_START = """
 import time; t0 = time.perf_counter()
 import resource
 from pathlib import Path
-from game.ui.app import make_app
+from game.tui.app import make_app
 
 async def ready(pilot):
     pilot.app.exit((time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
@@ -87,9 +87,9 @@ def chain_scenario(scenes: int) -> str:
 async def keys_koers(folder: Path, keys: int) -> list[float]:
     import asyncio
 
-    from game.loader import load
-    from game.ui.app import make_app
-    from game.ui.play import PlayScreen
+    from game.authoring.loader import load
+    from game.tui.app import make_app
+    from game.tui.play import PlayScreen
 
     (folder / "chain.en.yaml").write_text(chain_scenario(keys + 1), encoding="utf-8")
     scenario = load(folder / "chain.en.yaml")

@@ -1,5 +1,5 @@
 import sys
 
-from game.cli import main
+from game.cli.main import main
 
 sys.exit(main())

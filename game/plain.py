@@ -20,13 +20,13 @@ from typing import TextIO
 
 import attrs
 
-from game.debrief import PersonalDebrief
-from game.i18n import moment, not_saved, tr
-from game.model import Scenario
-from game.run import Run, RunError
-from game.saves import Playthrough, Settings, list_saves, resume
-from game.store import Lock, NotSaved, Store
-from game.text import clean, flat, is_utf8, paragraphs, plain, typed, typed_name
+from game.debrief.personal import PersonalDebrief
+from game.render.i18n import moment, not_saved, tr
+from game.core.model import Scenario
+from game.core.run import Run, RunError
+from game.saves.codec import Playthrough, Settings, list_saves, resume
+from game.saves.store import Lock, NotSaved, Store
+from game.core.text import clean, flat, is_utf8, paragraphs, plain, typed, typed_name
 
 TIMER_FACTOR = {"on": 1.0, "slow": 2.0, "off": None}
 WARN_AT = 10  # seconds left when a timed decision says so, once

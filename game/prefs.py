@@ -14,14 +14,12 @@ from pathlib import Path
 
 from typing import NamedTuple
 
-from game.files import read_regular
-from game.i18n import LANGUAGES
-from game.text import typed_name
+from game.core.files import read_regular
+from game.core.vocab import LANGUAGES, TIMERS
+from game.core.text import typed_name
 
 ENV_VAR = "KOERS_SAVES"
 
-#: How timed decisions run: as written, at double time, or not at all.
-TIMERS = ("on", "slow", "off")
 
 
 # Read before the first frame, so it stays light: no attrs, no engine imports.

@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES
 from test_group import play, put, write_scenarios
 
-from game import group
+from game.debrief import group
 
 
 def koers(tmp_path, *args, stdin=b""):

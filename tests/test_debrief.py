@@ -2,11 +2,11 @@
 
 from conftest import FIXTURES
 
-from game.debrief import PersonalDebrief, sparkline
-from game.library import bundled_dir
-from game.loader import load
-from game.run import Run
-from game.saves import Playthrough, Settings
+from game.debrief.personal import PersonalDebrief, sparkline
+from game.authoring.library import bundled_dir
+from game.authoring.loader import load
+from game.core.run import Run
+from game.saves.codec import Playthrough, Settings
 
 HOSTILE = FIXTURES / "ui" / "hostile.en.yaml"
 

@@ -3,7 +3,7 @@
 import re
 
 from conftest import ROOT
-from game.diagnostics import CODES
+from game.core.diagnostics import CODES
 
 
 def test_every_code_is_documented_with_its_severity_and_rule():

@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from conftest import FIXTURES, SCENARIOS
-from game.explore import explore, format_report
-from game.loader import load
+from game.authoring.explore import explore, format_report
+from game.authoring.loader import load
 
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
 

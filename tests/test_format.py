@@ -5,11 +5,11 @@ cleared flags, `not`, and scene titles."""
 import pytest
 
 from conftest import FIXTURES
-from game.debrief import PersonalDebrief
-from game.diagnostics import ScenarioError
-from game.loader import load, loads
-from game.run import Run
-from game.validator import check_files, validate
+from game.debrief.personal import PersonalDebrief
+from game.core.diagnostics import ScenarioError
+from game.authoring.loader import load, loads
+from game.core.run import Run
+from game.authoring.validator import check_files, validate
 
 FEATURES = FIXTURES / "features.en.yaml"
 

@@ -15,12 +15,13 @@ import attrs
 import pytest
 
 from conftest import FIXTURES
-from game import group, saves
-from game.cli import main
-from game.group import collect, debrief
-from game.group_export import to_csv, to_markdown, to_text
-from game.loader import load
-from game.run import Run
+from game.debrief import group
+from game.saves import codec as saves
+from game.cli.main import main
+from game.debrief.group import collect, debrief
+from game.render.group_export import to_csv, to_markdown, to_text
+from game.authoring.loader import load
+from game.core.run import Run
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import gfm
 
-from game import group
-from game.group import collect, debrief
-from game.group_export import _cell, to_csv, to_html, to_markdown, to_text
+from game.debrief import group
+from game.debrief.group import collect, debrief
+from game.render.group_export import _cell, to_csv, to_html, to_markdown, to_text
 from test_group import play, put, write_scenarios
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from game import group, saves
-from game.group import collect, debrief
-from game.group_export import to_html, to_markdown, to_text
-from game.loader import load
-from game.ui.group import make_group_app
-from game.ui.group_screens import (
+from game.debrief import group
+from game.saves import codec as saves
+from game.debrief.group import collect, debrief
+from game.render.group_export import to_html, to_markdown, to_text
+from game.authoring.loader import load
+from game.tui.group import make_group_app
+from game.tui.group_screens import (
     DecisionScreen,
     MetersScreen,
     OverviewScreen,
@@ -113,7 +114,7 @@ async def test_a_dutch_debrief_speaks_dutch(tmp_path):
 
 
 def test_a_bar_stays_its_width_whatever_the_count():
-    from game.ui.group_screens import BAR, _bar
+    from game.tui.group_screens import BAR, _bar
 
     for count in (-5, 0, 50, 10**12):  # an average far outside the meter's range, from a damaged save
         assert len(_bar(group.Count(count, 100)).plain) == BAR

@@ -21,12 +21,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, gfm
-from game.diagnostics import MAX_SHOWN, ScenarioError
-from game.loader import load, loads
-from game.markdown import escape
-from game.run import Run, RunError
-from game.saves import Playthrough, loads_save, resume
-from game.text import typed, typed_name
+from game.core.diagnostics import MAX_SHOWN, ScenarioError
+from game.authoring.loader import load, loads
+from game.render.markdown import escape
+from game.core.run import Run, RunError
+from game.saves.codec import Playthrough, loads_save, resume
+from game.core.text import typed, typed_name
 
 BASE = FIXTURES / "base.en.yaml"
 K201 = FIXTURES / "bad" / "K201-missing-target.en.yaml"
@@ -205,7 +205,7 @@ def syntax_error_at(text: str, newline: str = "\n") -> tuple[str, int, int]:
 
 
 def validate_text(data: bytes):
-    from game.validator import validate
+    from game.authoring.validator import validate
 
     return validate(loads(data, "f.yaml"))
 
@@ -290,8 +290,8 @@ def test_names_and_answers_are_stored_clean(tmp_path, monkeypatch):
 
 
 def test_a_save_holding_a_lone_surrogate_still_counts_and_exports(tmp_path):
-    from game import group
-    from game.group_export import EXPORTS
+    from game.debrief import group
+    from game.render.group_export import EXPORTS
 
     from test_group import play, put, write_scenarios
 

@@ -5,8 +5,8 @@ import sys
 
 from conftest import FIXTURES
 
-ENGINE = ["game.model", "game.loader", "game.validator", "game.run", "game.explore", "game.library", "game.text", "game.cli", "game.saves",
-          "game.debrief", "game.i18n", "game.plain", "game.prefs", "game.launch", "game.group", "game.group_export"]
+ENGINE = ["game.core.model", "game.authoring.loader", "game.authoring.validator", "game.core.run", "game.authoring.explore", "game.authoring.library", "game.core.text", "game.cli.main", "game.saves.codec",
+          "game.debrief.personal", "game.render.i18n", "game.plain", "game.prefs", "game.cli.launch", "game.debrief.group", "game.render.group_export"]
 
 
 def imported_after(code: str) -> set[str]:
@@ -25,12 +25,12 @@ def test_engine_import_leaves_textual_out():
 def test_screenless_commands_leave_textual_out():
     base = FIXTURES / "base.en.yaml"
     for argv in (["list"], ["validate", str(base)], ["explore", str(base)], ["debrief", str(FIXTURES)]):
-        modules = imported_after(f"import sys\nfrom game.cli import main\nmain({argv!r})")
+        modules = imported_after(f"import sys\nfrom game.cli.main import main\nmain({argv!r})")
         assert "textual" not in modules, argv
 
 
 def test_first_frame_waits_for_no_engine_import():
     """Start-up goal (docs/performance.md): the library's first frame needs none of
     the engine, which is imported once a scenario is played."""
-    modules = imported_after("import game.cli, game.ui.app, game.ui.library, game.ui.dialogs")
-    assert {"attrs", "yaml", "game.model", "game.saves", "game.run"} & modules == set()
+    modules = imported_after("import game.cli.main, game.tui.app, game.tui.library, game.tui.dialogs")
+    assert {"attrs", "yaml", "game.core.model", "game.saves.codec", "game.core.run"} & modules == set()

@@ -4,17 +4,17 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from game.i18n import STRINGS, decimal, default_language, moment, tr
-from game.model import LANGUAGES
+from game.render.i18n import STRINGS, decimal, default_language, moment, tr
+from game.core.vocab import LANGUAGES
 
 GAME = Path(__file__).resolve().parent.parent / "game"
 # Keys appear in code as tr(lang, "key"...), t("key"...) or self.app.tr("key"...);
 # keys built at run time are listed in DYNAMIC with every value they can take.
 USED = re.compile(r"""\btr?\((?:[\w.]+,\s*)?["']([a-z_]+\.[a-z_]+)["']""")
 DYNAMIC = {f"rating.{r}" for r in ("strong", "mixed", "weak")} | {f"timers.{t}" for t in ("on", "slow", "off")}
-# Worded by i18n.not_saved itself, for each kind of game.store.NotSaved.
+# Worded by i18n.not_saved itself, for each kind of game.saves.store.NotSaved.
 # The CSV's column and table names, by the names group_export gives them.
-from game.group_export import COUNT_COLUMNS, CSV_COLUMNS  # noqa: E402
+from game.render.group_export import COUNT_COLUMNS, CSV_COLUMNS  # noqa: E402
 
 DYNAMIC |= {f"csv.{c}" for c in (*CSV_COLUMNS, *COUNT_COLUMNS)}
 DYNAMIC |= {f"csv.table_{t}" for t in ("playthroughs", "finished", "ending", "reached", "choice", "timed_out")}
@@ -42,7 +42,7 @@ def test_every_key_is_used():
     # Some keys sit in tables (the help screen's) rather than in a call.
     literal = re.compile(r"""["']([a-z_]+\.[a-z_]+)["']""")
     code = [path.read_text(encoding="utf-8") for path in GAME.rglob("*.py") if path.name != "i18n.py"]
-    code.append((GAME / "i18n.py").read_text(encoding="utf-8").split("\n}\n", 1)[1])  # i18n's own code, after the table
+    code.append((GAME / "render" / "i18n.py").read_text(encoding="utf-8").split("\n}\n", 1)[1])  # i18n's own code, after the table
     mentioned = {key for text in code for key in literal.findall(text)}
     assert set(STRINGS["en"]) - mentioned - DYNAMIC == set()
 

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from game import yamlsafe
-from game.diagnostics import CODES, ScenarioError
-from game.loader import load, loads
-from game.validator import validate
+from game.authoring import yamlsafe
+from game.core.diagnostics import CODES, ScenarioError
+from game.authoring.loader import load, loads
+from game.authoring.validator import validate
 
 BAD = sorted((FIXTURES / "bad").glob("*.yaml"))
 HEADER = re.compile(rb"# (K\d{3}) at (\d+):(\d+): ")

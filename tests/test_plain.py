@@ -12,9 +12,9 @@ import time
 from conftest import FIXTURES
 
 import game.plain
-from game.loader import load
+from game.authoring.loader import load
 from game.plain import PlainPlayer, first_run
-from game.saves import list_saves
+from game.saves.codec import list_saves
 
 HOSTILE = FIXTURES / "ui" / "hostile.en.yaml"
 
@@ -111,7 +111,7 @@ def test_a_saves_folder_that_cannot_be_written_is_said_before_the_first_scene(tm
 
 
 def test_a_playthrough_open_elsewhere_starts_a_new_one(tmp_path):
-    from game.store import Store
+    from game.saves.store import Store
 
     play(tmp_path, "2\n")
     ((_, first),), _ = list_saves(tmp_path / "saves")

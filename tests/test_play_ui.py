@@ -12,12 +12,12 @@ from textual.widgets import Input, Label, OptionList, Static, Switch
 from conftest import FIXTURES
 from test_ui import FakeClock, choose, screen_text, settle
 
-from game.saves import list_saves
-from game.ui.app import make_app
-from game.ui.debrief import DebriefScreen
-from game.ui.dialogs import NameScreen
-from game.ui.library import LibraryScreen
-from game.ui.play import GRACE, PlayScreen
+from game.saves.codec import list_saves
+from game.tui.app import make_app
+from game.tui.debrief import DebriefScreen
+from game.tui.dialogs import NameScreen
+from game.tui.library import LibraryScreen
+from game.tui.play import GRACE, PlayScreen
 
 LONG = "\n\n".join(f"      Paragraph {n}: Ann talks about the week, the team and the report." for n in range(30))
 

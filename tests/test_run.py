@@ -3,8 +3,8 @@
 import pytest
 
 from conftest import FIXTURES
-from game.loader import load
-from game.run import Run, RunError
+from game.authoring.loader import load
+from game.core.run import Run, RunError
 
 
 @pytest.fixture

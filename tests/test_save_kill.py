@@ -27,9 +27,9 @@ import uuid
 import pytest
 
 from conftest import FIXTURES
-from game import saves
-from game.loader import load
-from game.run import Run
+from game.saves import codec as saves
+from game.authoring.loader import load
+from game.core.run import Run
 
 pytestmark = pytest.mark.skipif(
     not hasattr(signal, "SIGKILL") or "fork" not in multiprocessing.get_all_start_methods(),

@@ -16,11 +16,13 @@ import platformdirs
 import pytest
 
 from conftest import FIXTURES
-from game import files, prefs, saves
-from game.diagnostics import CODES
-from game.loader import load
-from game.run import Run, Step
-from game.saves import Playthrough, ReplayOf, SaveError, Settings
+from game.core import files
+from game import prefs
+from game.saves import codec as saves
+from game.core.diagnostics import CODES
+from game.authoring.loader import load
+from game.core.run import Run, Step
+from game.saves.codec import Playthrough, ReplayOf, SaveError, Settings
 
 V1 = load(FIXTURES / "saves-v1.yaml")
 V2 = load(FIXTURES / "saves-v2.yaml")

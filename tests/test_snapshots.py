@@ -4,7 +4,7 @@ accepting a change with `pytest tests/test_snapshots.py --snapshot-update`."""
 import pytest
 from conftest import FIXTURES
 
-from game.ui.app import make_app
+from game.tui.app import make_app
 
 SIZES = [(80, 24), (120, 40)]
 

@@ -10,12 +10,12 @@ import tempfile
 import pytest
 from conftest import FIXTURES
 
-from game import store as store_module
-from game.i18n import not_saved
-from game.loader import load
-from game.run import Run
-from game.saves import Playthrough, list_saves, load_save
-from game.store import FULL, NOT_A_FOLDER, PERMISSION, NotSaved, Store
+from game.saves import store as store_module
+from game.render.i18n import not_saved
+from game.authoring.loader import load
+from game.core.run import Run
+from game.saves.codec import Playthrough, list_saves, load_save
+from game.saves.store import FULL, NOT_A_FOLDER, PERMISSION, NotSaved, Store
 
 BASE = load(FIXTURES / "base.en.yaml")
 
@@ -119,7 +119,7 @@ def test_a_lock_held_by_another_process(tmp_path):
     p = playthrough()
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from game.store import Store\n"
+         "import sys, time; from game.saves.store import Store\n"
          f"lock = Store({str(tmp_path)!r}).lock({p.id!r}); print(lock is not None, flush=True); time.sleep(30)"],
         stdout=subprocess.PIPE, text=True,
     )

@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from game.loader import load
-from game.run import Run
+from game.authoring.loader import load
+from game.core.run import Run
 
 TRANSCRIPTS = sorted((Path(__file__).parent / "transcripts").glob("*.yaml"))
 

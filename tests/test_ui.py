@@ -10,13 +10,13 @@ import pytest
 from conftest import FIXTURES
 from textual.widgets import OptionList, Switch
 
-from game.saves import list_saves
-from game.ui.app import make_app
-from game.ui.debrief import DebriefScreen
-from game.ui.dialogs import LockedScreen, NameScreen, SettingsScreen
-from game.ui.help import HelpScreen
-from game.ui.library import LibraryScreen
-from game.ui.play import GRACE, PlayScreen
+from game.saves.codec import list_saves
+from game.tui.app import make_app
+from game.tui.debrief import DebriefScreen
+from game.tui.dialogs import LockedScreen, NameScreen, SettingsScreen
+from game.tui.help import HelpScreen
+from game.tui.library import LibraryScreen
+from game.tui.play import GRACE, PlayScreen
 
 HOSTILE = FIXTURES / "ui" / "hostile.en.yaml"
 SIZE = (80, 24)
@@ -258,7 +258,7 @@ async def test_a_saves_folder_that_cannot_be_written_is_said_before_the_first_sc
 
 
 async def test_a_playthrough_open_elsewhere_offers_a_new_one(folders):
-    from game.store import Store
+    from game.saves.store import Store
 
     app = app_for(folders)
     async with app.run_test(size=SIZE) as pilot:

@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 from conftest import FIXTURES, ROOT
-from game.loader import loads
-from game.validator import check_files, validate
+from game.authoring.loader import loads
+from game.authoring.validator import check_files, validate
 
 
 def findings(paths):

@@ -23,7 +23,7 @@ def test_wheel_carries_the_bundled_scenarios_and_lists_them(tmp_path):
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
     # Installed, `koers list` finds them inside the package, away from the checkout.
     out = subprocess.run(
-        [sys.executable, "-c", "import sys; from game.cli import main; sys.exit(main(['list', '--format', 'json']))"],
+        [sys.executable, "-c", "import sys; from game.cli.main import main; sys.exit(main(['list', '--format', 'json']))"],
         env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"},
         cwd=tmp_path,
         capture_output=True,

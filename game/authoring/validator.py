@@ -1,0 +1,603 @@
+"""Check a loaded scenario's story: references, reachability, loops, ranges and
+the teaching qualities a trainer relies on. Each finding is a coded Diagnostic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping
+
+import attrs
+
+from game.core import model as m
+from game.core.diagnostics import MAX_KEPT, Diagnostic, ScenarioError, Severity, shown
+from game.core.conditions import Judge
+from game.authoring.loader import load
+from game.core.text import plain
+
+MAX_CHOICES = 9
+READING_SPEED = 200  # words a minute: a slow reader, or one reading a second language
+READING_MARGIN = 10  # seconds more, to take in the choices and decide
+MAX_SCENE_WORDS = 150  # about what an 80x24 terminal shows with the choices below it
+MAX_CHOICE_CHARS = 100
+MAX_CONCEPTS = 5  # a trainer works with three or four in a session
+SUGGESTION_WORK = 100_000  # names compared for "did you mean": a few for a scenario of 10,000 scenes
+MAX_OVERFLOW_WORK = 2_000_000  # meters times scenes; beyond it K216 is not looked for
+WIDEN_AFTER = 8  # growths of a meter's range at one scene of a loop before it goes to the limit
+
+#: Openings of consequence text that judge the player instead of showing what happens.
+JUDGING = re.compile(
+    r"^\W*(wrong|incorrect|correct|right|good job|well done|great|excellent|bad choice|"
+    r"nice|unfortunately|fout|onjuist|juist|goed zo|goed gedaan|prima|helaas|uitstekend|"
+    r"slecht|jammer|knap|mooi zo|terecht)\b",
+    re.IGNORECASE,
+)
+
+
+def validate(scenario: m.Scenario, original: m.Scenario | None = None) -> list[Diagnostic]:
+    """Every finding for ``scenario``; ``original`` is what a translation translates."""
+    return sorted(_Checker(scenario).run(original))
+
+
+@attrs.frozen
+class Checked:
+    """One scenario file as loaded and checked."""
+
+    path: str
+    scenario: m.Scenario | None  # None when the file could not be loaded at all
+    diagnostics: tuple[Diagnostic, ...]  # sorted; the loader's, or the validator's
+    omitted: int = 0  # problems found beyond those kept (a hostile file)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def playable(self) -> m.Scenario | None:
+        """The scenario, if nothing in it stops a game: a scenario with an error is never played."""
+        return self.scenario if self.scenario is not None and not self.errors else None
+
+    def lines(self) -> list[str]:
+        return shown(list(self.diagnostics), self.omitted)
+
+
+def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[Checked]:
+    """Load and validate each file, in the order given; translations are compared
+    with their originals, looked for among the given files and then beside the
+    translation."""
+    loaded: dict[str, m.Scenario] = {}
+    failed: dict[str, ScenarioError] = {}
+    order = [os.fspath(p) for p in paths]
+    for path in order:
+        try:
+            loaded[path] = load(path)
+        except ScenarioError as exc:
+            failed[path] = exc
+    by_key = {s.key: s for s in loaded.values()}
+    out = []
+    for path in order:
+        if path in failed:
+            out.append(Checked(path, None, tuple(failed[path].diagnostics), failed[path].omitted))
+        else:
+            out.append(_check(loaded[path], by_key))
+    return out
+
+
+def load_playable(path: str | os.PathLike[str]) -> m.Scenario:
+    """The scenario in ``path`` if it can be played; else ScenarioError with its errors."""
+    (checked,) = check_files([path])
+    if checked.playable is None:
+        raise ScenarioError(list(checked.errors), checked.omitted)
+    return checked.playable
+
+
+def _check(scenario: m.Scenario, by_key: dict[str, m.Scenario]) -> Checked:
+    original = None
+    extra = []
+    if scenario.translates:
+        key = f"{scenario.id}.{scenario.translates}"
+        original = by_key.get(key) or _beside(scenario.path, key)
+        if original is None:
+            message = f"the original '{key}.yaml' was not found beside this file, so the translation was not compared with it"
+            extra.append(_diag(scenario, scenario.at, "K218", message))
+    checker = _Checker(scenario)
+    found = sorted([*checker.run(original), *extra])
+    return Checked(scenario.path, scenario, tuple(found), checker.omitted)
+
+
+def _beside(path: str, key: str) -> m.Scenario | None:
+    candidate = os.path.join(os.path.dirname(path), f"{key}.yaml")
+    try:
+        return load(candidate)
+    except ScenarioError:
+        return None
+
+
+def _diag(scenario: m.Scenario, at: m.Pos, code: str, message: str) -> Diagnostic:
+    return Diagnostic(scenario.path, at.line, at.col, code, message)
+
+
+class _Checker:
+    def __init__(self, scenario: m.Scenario) -> None:
+        self.s = scenario
+        self.out: list[Diagnostic] = []
+        self.omitted = 0  # findings beyond MAX_KEPT, counted only
+        self.compared = 0  # names compared for suggestions
+
+    def report(self, at: m.Pos, code: str, message: str) -> None:
+        if len(self.out) >= MAX_KEPT:
+            self.omitted += 1
+            return
+        self.out.append(_diag(self.s, at, code, message))
+
+    def suggest(self, name: str, known: Collection[str]) -> str:
+        """"; did you mean 'x'?" for the nearest known name, while the names
+        compared stay within SUGGESTION_WORK: each search reads every known
+        name, and a hostile file asks a million times."""
+        self.compared += len(known)
+        if self.compared > SUGGESTION_WORK:
+            return ""
+        close = difflib.get_close_matches(name, list(known), n=1)
+        return f"; did you mean '{close[0]}'?" if close else ""
+
+    def run(self, original: m.Scenario | None) -> list[Diagnostic]:
+        self.ids()
+        self.meters()
+        self.texts()
+        self.references()
+        self.timers()
+        self.graph()
+        self.overflow()
+        self.teaching()
+        self.reading()
+        self.conditions()
+        if original is not None:
+            self.translation(original)
+        return self.out
+
+    # -- structure ---------------------------------------------------------
+
+    def ids(self) -> None:
+        for ending in self.s.endings.values():
+            if ending.id in self.s.scenes:
+                self.report(ending.at, "K202", f"'{ending.id}' is both a scene and an ending; 'next' could not tell them apart")
+        for scene in self.s.scenes.values():
+            seen: dict[str, m.Choice] = {}
+            for choice in scene.choices:
+                if choice.id in seen:
+                    self.report(choice.at, "K202", f"duplicate choice id '{choice.id}' in scene '{scene.id}' (first at line {seen[choice.id].at.line})")
+                else:
+                    seen[choice.id] = choice
+            if len(scene.choices) > MAX_CHOICES:
+                self.report(scene.choices[MAX_CHOICES].at, "K207", f"scene '{scene.id}' has {len(scene.choices)} choices; at most {MAX_CHOICES} fit the number keys")
+            if not scene.choices:
+                self.report(scene.at, "K208", f"scene '{scene.id}' has no choices and is not an ending; the player would be stuck")
+
+    def meters(self) -> None:
+        for meter in self.s.meters.values():
+            if meter.min >= meter.max:
+                self.report(meter.at, "K213", f"meter '{meter.id}' has min {meter.min} not below max {meter.max}")
+            elif not meter.min <= meter.start <= meter.max:
+                self.report(meter.at, "K213", f"meter '{meter.id}' starts at {meter.start}, outside its range {meter.min}..{meter.max}")
+
+    def texts(self) -> None:
+        empty = "K210"
+        for scene in self.s.scenes.values():
+            if not scene.text:
+                self.report(scene.at, empty, f"scene '{scene.id}' has no text")
+            for variant in scene.variants:
+                if not variant.text:
+                    self.report(variant.at, empty, f"a variant of scene '{scene.id}' has no text")
+            for choice in scene.choices:
+                if not choice.text.strip():
+                    self.report(choice.at, empty, f"choice '{choice.id}' in scene '{scene.id}' has no text")
+        for ending in self.s.endings.values():
+            if not ending.text or not ending.title.strip():
+                self.report(ending.at, empty, f"ending '{ending.id}' needs a title and a text")
+            for variant in ending.variants:
+                if not variant.text:
+                    self.report(variant.at, empty, f"a variant of ending '{ending.id}' has no text")
+        for character in self.s.characters.values():
+            if not character.name.strip():
+                self.report(character.at, empty, f"character '{character.id}' has no name")
+        if not self.s.title.strip():
+            self.report(self.s.at, empty, "the scenario has no title")
+
+    def references(self) -> None:
+        s = self.s
+        places = [*s.scenes, *s.endings]
+        if s.start not in s.scenes:
+            self.report(s.start_at, "K201", f"start '{s.start}' is not a scene{self.suggest(s.start, s.scenes)}")
+        for concept in s.concepts.values():
+            if concept.source is not None and concept.source not in s.sources:
+                self.report(concept.at, "K211", f"concept '{concept.id}' cites source '{concept.source}', which is not under sources{self.suggest(concept.source, s.sources)}")
+        for scene in s.scenes.values():
+            if scene.speaker not in s.characters:
+                self.report(scene.speaker_at, "K203", f"speaker '{scene.speaker}' is not a character{self.suggest(scene.speaker, s.characters)}")
+            for choice in scene.choices:
+                for target, at in choice.targets:
+                    if target not in s.scenes and target not in s.endings:
+                        self.report(at, "K201", f"choice '{choice.id}' leads to '{target}', which is no scene or ending{self.suggest(target, places)}")
+                for effects, flags, at in _changes(choice, scene.timer):
+                    for effect in effects:
+                        if effect.meter not in s.meters:
+                            self.report(effect.at, "K204", f"meter '{effect.meter}' is not declared under meters{self.suggest(effect.meter, s.meters)}")
+                    for flag in flags:
+                        if flag not in s.flags:
+                            self.report(at, "K205", f"flag '{flag}' is not declared under flags{self.suggest(flag, s.flags)}")
+                for concept in choice.concepts:
+                    if concept not in s.concepts:
+                        self.report(choice.at, "K211", f"concept '{concept}' is not declared under concepts{self.suggest(concept, s.concepts)}")
+
+        for cond in _conditions(s):
+            self.condition(cond)
+
+    def condition(self, cond: m.Condition | None) -> None:
+        for leaf in m.walk_condition(cond):
+            if isinstance(leaf, m.FlagIs) and leaf.flag not in self.s.flags:
+                self.report(leaf.at, "K205", f"flag '{leaf.flag}' is not declared under flags{self.suggest(leaf.flag, self.s.flags)}")
+            if isinstance(leaf, m.MeterCompare) and leaf.meter not in self.s.meters:
+                self.report(leaf.at, "K204", f"meter '{leaf.meter}' is not declared under meters{self.suggest(leaf.meter, self.s.meters)}")
+
+    def timers(self) -> None:
+        for scene in self.s.scenes.values():
+            if scene.timer is None:
+                continue
+            choice = scene.choice(scene.timer.timeout)
+            if choice is None:
+                ids = {c.id: c for c in scene.choices}
+                self.report(scene.timer.at, "K206", f"the timer's timeout '{scene.timer.timeout}' is not a choice of scene '{scene.id}'{self.suggest(scene.timer.timeout, ids)}")
+            elif choice.when is not None:
+                self.report(choice.at, "K206", f"timeout choice '{choice.id}' has a condition; what happens when time runs out must always be possible")
+            if len(scene.choices) < 2:
+                self.report(scene.timer.at, "K206", f"scene '{scene.id}' has a timer but no decision to make")
+
+    def graph(self) -> None:
+        s = self.s
+        if s.start not in s.scenes:
+            return
+        edges = self.edges()
+        reached = _reach([s.start], lambda n: edges.get(n, ()))
+        for scene in s.scenes.values():
+            if scene.id not in reached:
+                self.report(scene.at, "K214", f"scene '{scene.id}' cannot be reached from the start")
+            elif scene.choices and all(c.when is not None for c in scene.choices):
+                self.report(scene.at, "K217", f"every choice in scene '{scene.id}' has a condition; a player for whom none holds would be stuck")
+        for ending in s.endings.values():
+            if ending.id not in reached:
+                self.report(ending.at, "K215", f"ending '{ending.id}' cannot be reached from the start")
+        back: dict[str, list[str]] = {}
+        for sid, targets in edges.items():
+            for t in targets:
+                back.setdefault(t, []).append(sid)
+        escapes = _reach(list(s.endings), lambda n: back.get(n, ()))
+        trapped = {sid: [t for t in edges[sid] if t in s.scenes] for sid in reached - escapes if sid in s.scenes}
+        looping = {sid for part in _loops(trapped) for sid in part}
+        for scene in s.scenes.values():
+            if scene.id in looping:
+                self.report(scene.at, "K209", f"scene '{scene.id}' is in a loop with no way out to an ending; the player would go round forever")
+
+    def edges(self) -> dict[str, list[str]]:
+        """Scene id -> every place its choices can lead."""
+        return {sid: [t for c in scene.choices for t, _ in c.targets] for sid, scene in self.s.scenes.items()}
+
+    def overflow(self) -> None:
+        """Warn where some path can push a meter past its range.
+
+        Interval analysis over the scene graph, one meter at a time: each scene
+        gets the lowest and highest value the meter can have on arrival.
+        Conditions are ignored, which errs on the side of warning. Scenes are
+        visited in the order the story runs (the loops as groups), and a range
+        that keeps growing around a loop is taken to the meter's limit at once:
+        going round enough times gets it there.
+        """
+        s = self.s
+        changed = {e.meter for scene in s.scenes.values() for c in scene.choices
+                   for effects, _, _ in _changes(c, scene.timer) for e in effects}
+        meters = [v for k, v in s.meters.items() if v.min < v.max and k in changed]
+        if s.start not in s.scenes or not meters:
+            return
+        if len(meters) * len(s.scenes) > MAX_OVERFLOW_WORK:
+            return  # docs/diagnostics.md: K216 is not looked for in a scenario this large
+        graph = {sid: [t for t in targets if t in s.scenes] for sid, targets in self.edges().items()}
+        parts = _loops(graph, every=True)[::-1]  # each part before the parts it leads to
+        for meter in meters:
+            self.meter_overflow(meter, parts)
+
+    def meter_overflow(self, meter: m.Meter, parts: list[list[str]]) -> None:
+        scenes = self.s.scenes
+        ranges: dict[str, tuple[int, int]] = {self.s.start: (meter.start, meter.start)}
+        grown: dict[str, int] = {}
+        for part in parts:
+            inside = set(part)
+            todo = [sid for sid in part if sid in ranges]
+            while todo:
+                sid = todo.pop()
+                lo, hi = ranges[sid]
+                for outcome in (o for choice in scenes[sid].choices for o in choice.outcomes(scenes[sid].timer)):
+                    delta = sum(e.delta for e in outcome.effects if e.meter == meter.id)
+                    after = (meter.clamp(lo + delta), meter.clamp(hi + delta)) if delta else (lo, hi)
+                    target = outcome.next
+                    if target not in scenes:
+                        continue
+                    old = ranges.get(target)
+                    new = after if old is None else (min(old[0], after[0]), max(old[1], after[1]))
+                    if new == old:
+                        continue
+                    if target in inside:
+                        grown[target] = grown.get(target, 0) + 1
+                        if grown[target] > WIDEN_AFTER and old is not None:
+                            new = (meter.min if new[0] < old[0] else new[0], meter.max if new[1] > old[1] else new[1])
+                        todo.append(target)
+                    ranges[target] = new
+        for sid, (lo, hi) in ranges.items():
+            for choice in scenes[sid].choices:
+                for e in {e: None for effects, _, _ in _changes(choice, scenes[sid].timer) for e in effects}:
+                    if e.meter != meter.id:
+                        continue
+                    if hi + e.delta > meter.max:
+                        self.report(e.at, "K216", f"'{e.meter}' can reach {hi + e.delta} here, above its max {meter.max}; widen the range or soften the effect")
+                    elif lo + e.delta < meter.min:
+                        self.report(e.at, "K216", f"'{e.meter}' can reach {lo + e.delta} here, below its min {meter.min}; widen the range or soften the effect")
+
+    # -- teaching ----------------------------------------------------------
+
+    def teaching(self) -> None:
+        s = self.s
+        used_concepts: set[str] = set()
+        tested_flags = {leaf.flag for cond in _conditions(s) for leaf in m.walk_condition(cond) if isinstance(leaf, m.FlagIs)}
+        for scene in s.scenes.values():
+            for choice in scene.choices:
+                used_concepts.update(choice.concepts)
+                if any(JUDGING.match(o.consequence) for o in choice.outcomes(scene.timer)):
+                    self.report(choice.at, "K301", f"the consequence of '{choice.id}' opens with a verdict; show what happens and leave judging to the debrief")
+                if choice.recommended is False and not choice.rationale.strip():
+                    self.report(choice.at, "K305", f"choice '{choice.id}' is not recommended but has no rationale: why might a capable leader pick it anyway?")
+            if not scene.is_decision:
+                continue
+            ways = {frozenset(_what_it_does(o) for o in c.outcomes()) for c in scene.choices}
+            if len(ways) == 1:
+                self.report(scene.at, "K302", f"every choice in scene '{scene.id}' leads to the same place with the same effects; the decision makes no difference")
+            if not any(c.concepts for c in scene.choices):
+                self.report(scene.at, "K303", f"decision '{scene.id}' has no concept tag, so the debrief cannot explain it")
+        for ending in s.endings.values():
+            if ending.rating is None:
+                self.report(ending.at, "K304", f"ending '{ending.id}' has no rating (strong, mixed or weak)")
+        for concept in s.concepts.values():
+            if concept.id not in used_concepts:
+                self.report(concept.at, "K306", f"concept '{concept.id}' is explained but no choice is tagged with it")
+        for flag in s.flags.values():
+            if flag.id not in tested_flags:
+                self.report(flag.at, "K307", f"flag '{flag.id}' is never tested by a condition")
+
+    def reading(self) -> None:
+        """Whether a scene can be read in its time, and fits the screen."""
+        for scene in self.s.scenes.values():
+            words = max(_words(text) for text in (scene.text, *(v.text for v in scene.variants)))
+            if words > MAX_SCENE_WORDS:
+                self.report(scene.at, "K310", f"scene '{scene.id}' runs to {words} words; above about {MAX_SCENE_WORDS} it no longer fits an 80x24 screen with its choices")
+            for choice in scene.choices:
+                if len(plain(" ".join(choice.text.split()))) > MAX_CHOICE_CHARS:
+                    self.report(choice.at, "K311", f"choice '{choice.id}' is {len(choice.text.strip())} characters; keep a choice under {MAX_CHOICE_CHARS}, one or two lines on screen")
+            if scene.timer is None or not scene.timer.seconds:
+                continue
+            read = words + sum(len(plain(c.text).split()) for c in scene.choices)
+            needed = round(read * 60 / READING_SPEED + READING_MARGIN)
+            if scene.timer.seconds < needed:
+                self.report(scene.timer.at, "K219", f"the timer gives {scene.timer.seconds} s for {read} words; at {READING_SPEED} words a minute plus {READING_MARGIN} s a reader needs {needed} s, so a slow or second-language reader would time out into the reflex")
+        if len(self.s.concepts) > MAX_CONCEPTS:
+            self.report(self.s.at, "K309", f"the scenario explains {len(self.s.concepts)} concepts; a debrief works with {MAX_CONCEPTS} at most (three or four is better)")
+
+    def conditions(self) -> None:
+        """Variants and paragraphs that can never show, or always show and hide the rest;
+        options with the same words offered at once; an endorsed option that costs nothing."""
+        judge = Judge(self.s)
+        for place in (*self.s.scenes.values(), *self.s.endings.values()):
+            kind = "scene" if isinstance(place, m.Scene) else "ending"
+            for i, variant in enumerate(place.variants):
+                if not judge.can_hold(variant.when):
+                    self.report(variant.at, "K220", f"a variant of {kind} '{place.id}' can never be shown: its condition cannot hold")
+                elif judge.always_holds(variant.when):
+                    hidden = "the variants after it and its own text are" if i + 1 < len(place.variants) else "its own text is"
+                    self.report(variant.at, "K221", f"a variant of {kind} '{place.id}' always holds, so {hidden} never shown")
+            for text in (place.text, *(v.text for v in place.variants)):
+                for paragraph in text.paragraphs:
+                    if paragraph.when is None:
+                        continue
+                    if not judge.can_hold(paragraph.when):
+                        self.report(paragraph.at, "K220", f"a paragraph of {kind} '{place.id}' can never be shown: its condition cannot hold")
+                    elif judge.always_holds(paragraph.when):
+                        self.report(paragraph.at, "K221", f"the condition of a paragraph of {kind} '{place.id}' always holds{', so its else is never shown' if paragraph.otherwise else ''}")
+        for scene in self.s.scenes.values():
+            seen: dict[str, m.Choice] = {}
+            for choice in scene.choices:
+                words = " ".join(choice.text.split())
+                twin = seen.get(words)
+                if twin is not None and judge.can_hold(m.AllOf(tuple(c for c in (twin.when, choice.when) if c is not None))):
+                    self.report(choice.at, "K222", f"choices '{twin.id}' and '{choice.id}' in scene '{scene.id}' have the same words and can be offered together; give one a route instead of a twin")
+                seen.setdefault(words, choice)
+            if scene.is_decision:
+                self.price(scene)
+
+    def price(self, scene: m.Scene) -> None:
+        """A note where an option the scenario endorses is at least as good as
+        every other on every meter the player sees: the display then gives the
+        answer away (CONTENT.md, rule 9)."""
+        shown = [k for k, meter in self.s.meters.items() if meter.shown]
+        if not shown or len(scene.choices) < 2:
+            return
+
+        def on(choice: m.Choice) -> dict[str, int]:
+            return {k: sum(e.delta for e in choice.effects if e.meter == k) for k in shown}
+
+        for choice in scene.choices:
+            if choice.recommended is False:
+                continue
+            mine = on(choice)
+            others = [on(c) for c in scene.choices if c is not choice]
+            if all(mine[k] >= other[k] for other in others for k in shown) and any(mine != other for other in others):
+                labels = ", ".join(self.s.meters[k].label for k in shown)
+                self.report(choice.at, "K308", f"choice '{choice.id}' costs nothing on the meters the player sees ({labels}) and is at least as good as every other option there: the display gives the answer away; give it a real price")
+
+    def translation(self, original: m.Scenario) -> None:
+        """A translation may differ from its original in its words only."""
+        s, o = self.s, original
+        here = "this translation"
+        there = f"the original ({o.language})"
+        for what, mine, theirs in (
+            ("meters", s.meters, o.meters),
+            ("flags", s.flags, o.flags),
+            ("scenes", s.scenes, o.scenes),
+            ("endings", s.endings, o.endings),
+            ("characters", s.characters, o.characters),
+            ("concepts", s.concepts, o.concepts),
+        ):
+            for key in mine.keys() - theirs.keys():
+                self.report(mine[key].at, "K212", f"{what[:-1]} '{key}' is in {here} but not in {there}")
+            for key in theirs.keys() - mine.keys():
+                self.report(s.at, "K212", f"{what[:-1]} '{key}' is in {there} but not in {here}")
+        if s.version != o.version:
+            self.report(s.at, "K212", f"the version '{s.version}' differs from {there} ('{o.version}'); the group debrief would keep the two apart")
+        for sid in s.scenes.keys() & o.scenes.keys():
+            a, b = s.scenes[sid], o.scenes[sid]
+            if [c.id for c in a.choices] != [c.id for c in b.choices]:
+                self.report(a.at, "K212", f"scene '{sid}' has choices {_ids(a.choices)} here and {_ids(b.choices)} in {there}")
+                continue
+            for ca, cb in zip(a.choices, b.choices):
+                if _choice_shape(ca) != _choice_shape(cb):
+                    self.report(ca.at, "K212", f"choice '{ca.id}' in scene '{sid}' differs from {there} in where it leads, its routes, effects, flags, condition, concepts or whether it is recommended")
+            if _timer_shape(a.timer) != _timer_shape(b.timer):
+                self.report(a.at, "K212", f"the timer of scene '{sid}' differs from {there}")
+            if (_text_shape(a.text), _variants_shape(a.variants)) != (_text_shape(b.text), _variants_shape(b.variants)):
+                self.report(a.at, "K212", f"the variants or conditional paragraphs of scene '{sid}' differ from {there}")
+        for eid in s.endings.keys() & o.endings.keys():
+            a, b = s.endings[eid], o.endings[eid]
+            if (a.rating, _text_shape(a.text), _variants_shape(a.variants)) != (b.rating, _text_shape(b.text), _variants_shape(b.variants)):
+                self.report(a.at, "K212", f"ending '{eid}' differs from {there} in its rating, variants or conditional paragraphs")
+        for mid in s.meters.keys() & o.meters.keys():
+            a, b = s.meters[mid], o.meters[mid]
+            if (a.min, a.max, a.start, a.shown) != (b.min, b.max, b.start, b.shown):
+                self.report(a.at, "K212", f"meter '{mid}' has a different range, start or visibility than in {there}")
+        if s.start != o.start:
+            self.report(s.start_at, "K212", f"the start scene differs from {there} ('{o.start}')")
+
+
+def _conditions(s: m.Scenario) -> Iterator[m.Condition | None]:
+    """Every condition in the scenario: of texts, variants, choices and routes."""
+    texts = [*(sc.text for sc in s.scenes.values()), *(e.text for e in s.endings.values())]
+    variants = [v for place in (*s.scenes.values(), *s.endings.values()) for v in place.variants]
+    yield from (cond for text in [*texts, *(v.text for v in variants)] for cond in text.conditions)
+    yield from (v.when for v in variants)
+    for scene in s.scenes.values():
+        for choice in scene.choices:
+            yield choice.when
+            yield from (route.when for route in choice.routes)
+
+
+def _changes(choice: m.Choice, timer: m.Timer | None) -> Iterator[tuple[tuple[m.Effect, ...], tuple[str, ...], m.Pos]]:
+    """The effects and flags that ``choice`` itself, each of its routes, and a
+    timer of which it is the timeout, give: with where to report a flag."""
+    yield choice.effects, (*choice.set, *choice.clear), choice.at
+    for route in choice.routes:
+        yield route.change.effects or (), (*(route.change.set or ()), *(route.change.clear or ())), route.at
+    if timer is not None and timer.timeout == choice.id:
+        change = timer.ran_out
+        yield change.effects or (), (*(change.set or ()), *(change.clear or ())), timer.at
+
+
+def _what_it_does(outcome: m.Outcome) -> tuple:
+    return outcome.next, frozenset((e.meter, e.delta) for e in outcome.effects), frozenset(outcome.set), frozenset(outcome.clear)
+
+
+def _change_shape(change: m.Change) -> tuple:
+    """A route's or timer's change without its words: whether it gives a consequence or coaching note, not what it says."""
+    return (change.next, change.effects, change.set, change.clear, change.consequence is None, change.coaching is None)
+
+
+def _choice_shape(c: m.Choice) -> tuple:
+    return (c.next, c.effects, c.set, c.clear, c.when, c.concepts, c.recommended,
+            tuple((r.when, _change_shape(r.change)) for r in c.routes))
+
+
+def _timer_shape(t: m.Timer | None) -> tuple | None:
+    return None if t is None else (t.seconds, t.timeout, _change_shape(t.ran_out))
+
+
+def _text_shape(text: m.Text) -> tuple:
+    return tuple((p.when, bool(p.otherwise)) for p in text.paragraphs if p.when is not None)
+
+
+def _variants_shape(variants: tuple[m.Variant, ...]) -> tuple:
+    return tuple((v.when, _text_shape(v.text)) for v in variants)
+
+
+def _words(text: m.Text) -> int:
+    """The words of ``text`` at its longest: each paragraph or its else, whichever is longer."""
+    return sum(max(len(plain(p.text).split()), len(plain(p.otherwise).split())) for p in text.paragraphs)
+
+
+def _ids(choices: Iterable[m.Choice]) -> str:
+    return "[" + ", ".join(c.id for c in choices) + "]"
+
+
+def _reach(roots: list[str], step) -> set[str]:
+    seen = set(roots)
+    todo = list(roots)
+    while todo:
+        for nxt in step(todo.pop()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _loops(graph: Mapping[str, list[str]], every: bool = False) -> list[list[str]]:
+    """The strongly connected parts of ``graph`` (Tarjan's algorithm, without
+    recursion), each part after every part it leads to. Only the loops (a
+    part of several scenes, or one that leads to itself) unless ``every``."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    parts: list[list[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(graph[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            for nxt in successors:
+                if nxt not in graph:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(graph[nxt])))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    part = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        part.append(member)
+                        if member == node:
+                            break
+                    if every or len(part) > 1 or node in graph[node]:
+                        parts.append(part)
+    return parts
+
+
+

@@ -1,0 +1,224 @@
+"""The ``koers`` command. Commands that need no screen never import Textual."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from game import __version__
+from game.core.vocab import LANGUAGES
+from game.cli.launch import play
+
+EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
+
+#: Options that mean the same before the command and after it: ``koers --scenarios DIR list``
+#: and ``koers list --scenarios DIR`` are one thing. Their value when given nowhere.
+SHARED = {"scenarios": [], "saves": None, "player": None, "session": None, "lang": None}
+
+
+def _shared_options(parser: argparse.ArgumentParser, top: bool, session: str) -> None:
+    """The shared options. Given nowhere, they are left out of the parse (and
+    filled in by main); a DIR given before the command and one after both count."""
+    unset = argparse.SUPPRESS
+    parser.add_argument("--scenarios", metavar="DIR", type=Path, action="append", default=unset,
+                        dest="scenarios_before" if top else "scenarios", help="also use the scenarios in DIR")
+    parser.add_argument("--saves", metavar="DIR", default=unset,
+                        help="keep playthroughs in DIR (default: $KOERS_SAVES or your user data folder)")
+    parser.add_argument("--player", metavar="NAME", default=unset, help="your name or a pseudonym (remembered)")
+    parser.add_argument("--session", metavar="CODE", default=unset, help=session)
+    parser.add_argument("--lang", choices=LANGUAGES, default=unset,
+                        help="interface language (remembered); for debrief, the language of the report")
+
+
+_PLAY_SESSION = "the session code your trainer gave (remembered)"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="koers",
+        description="Practise the hard moments of leading. Run without a command to play.",
+    )
+    parser.add_argument("--version", action="version", version=f"koers {__version__}")
+    _shared_options(parser, top=True, session=_PLAY_SESSION)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("play", help="play a scenario (the default: without FILE, open the library)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="open this scenario file directly")
+    p.add_argument("--plain", action="store_true", help="play FILE as plain text on stdin and stdout (for screen readers and pipes)")
+    _shared_options(p, top=False, session=_PLAY_SESSION)
+
+    p = sub.add_parser("list", help="list the scenarios you can play")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    _shared_options(p, top=False, session=_PLAY_SESSION)
+
+    p = sub.add_parser("validate", help="check scenario files and report every problem")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("explore", help="walk every path through a scenario (or, when the paths are too many, "
+                                       "sample 3,000 random playthroughs, and say so)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--samples", type=int, default=None, metavar="N", help="play N seeded random playthroughs instead of every path")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("debrief", help="debrief a group from its saved playthroughs")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="save files, or folders of them")
+    p.add_argument("--export", metavar="FILE", type=Path, help="write a report: FILE.md, FILE.html or FILE.csv")
+    p.add_argument("--language", choices=LANGUAGES, dest="lang", default=argparse.SUPPRESS,
+                   help="the same as --lang: the language of the report")
+    p.add_argument("--names", action="store_true", help="show the players' pseudonyms (by default: player 1, 2, ...)")
+    p.add_argument("--min-group", type=int, nargs="?", const=5, default=1, metavar="N",
+                   help="off unless given: hide every count of fewer than N players, and any that would give one away "
+                        "(N is 5 if left out)")
+    _shared_options(p, top=False, session="only the playthroughs of this session")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    for name, default in SHARED.items():
+        if not hasattr(args, name):
+            setattr(args, name, list(default) if isinstance(default, list) else default)
+    args.scenarios = [*getattr(args, "scenarios_before", []), *args.scenarios]
+    if not hasattr(args, "plain"):
+        args.plain = False
+    command = args.command or "play"
+    try:
+        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief}[command](args)
+    except BrokenPipeError:  # `koers validate ... | head` is fine
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _list(args: argparse.Namespace) -> int:
+    from game.authoring.library import bundled_dir, discover, relative
+    from game.core.text import clean
+
+    entries = discover([bundled_dir(), *args.scenarios])
+    if args.format == "json":
+        rows = [
+            {"path": str(e.path), "id": e.scenario.id, "language": e.scenario.language, "title": e.scenario.title,
+             "minutes": e.scenario.minutes, "version": e.scenario.version}
+            if e.scenario else {"path": str(e.path), "errors": [d.to_json() for d in e.errors]}
+            for e in entries
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_ERRORS if any(e.scenario is None for e in entries) else EXIT_OK
+    if not entries:
+        print("No scenarios found.")
+    for e in entries:
+        if e.scenario is None:
+            print(f"{relative(e.path)}: cannot be played")
+            for line in e.lines():
+                print(f"  {clean(line)}")
+            continue
+        s = e.scenario
+        print(f"{clean(s.title)} [{s.language}, {s.minutes} min]  {relative(e.path)}")
+        print(f"  {clean(' '.join(s.summary.split()))}")
+    return EXIT_ERRORS if any(e.scenario is None for e in entries) else EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from game.core.diagnostics import Severity
+    from game.core.text import clean
+    from game.authoring.validator import check_files
+
+    results = check_files(args.files)
+    found = [d for r in results for d in r.diagnostics]
+    if args.format == "json":
+        print(json.dumps([d.to_json() for d in found], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            for line in r.lines():
+                print(clean(line))
+    counts = {sev: sum(d.severity is sev for d in found) for sev in Severity}
+    if args.format == "text":
+        n, more = len(results), sum(r.omitted for r in results)
+        summary = f"{n} file{'s' * (n != 1)}: {counts[Severity.ERROR]:,} errors, {counts[Severity.WARNING]:,} warnings, {counts[Severity.INFO]:,} notes"
+        print(summary + (f", and {more:,} more problems" if more else ""), file=sys.stderr)
+    if counts[Severity.ERROR] or any(r.scenario is None for r in results):
+        return EXIT_ERRORS
+    if args.strict and counts[Severity.WARNING]:
+        return EXIT_WARNINGS
+    return EXIT_OK
+
+
+def _explore(args: argparse.Namespace) -> int:
+    from game.core.diagnostics import ScenarioError
+    from game.authoring.explore import SAMPLES, explore, format_report
+    from game.core.run import RunError
+    from game.core.text import clean
+    from game.authoring.validator import load_playable
+
+    try:
+        scenario = load_playable(args.file)
+    except ScenarioError as exc:
+        print(clean(str(exc)), file=sys.stderr)
+        return EXIT_ERRORS
+    try:
+        if args.samples is not None:
+            report = explore(scenario, max_states=0, samples=max(1, args.samples), seed=args.seed)
+        else:
+            report = explore(scenario, samples=SAMPLES, seed=args.seed)
+    except RunError as exc:  # the start scene offers no choice (K217 warns of it)
+        print(f"{clean(args.file)}:1:1: the story cannot start: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    if args.format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(clean(format_report(report)))
+    return EXIT_OK if report.ok else EXIT_WARNINGS
+
+
+def _debrief(args: argparse.Namespace) -> int:
+    from game.debrief import group
+    from game.render.group_export import EXPORTS, FORMATS, to_text
+    from game.authoring.library import bundled_dir
+    from game.core.text import clean
+
+    fmt = FORMATS.get(args.export.suffix.lower()) if args.export else None
+    if args.export and fmt is None:
+        print(f"koers debrief: cannot tell the format of '{clean(str(args.export))}': end it in .md, .html or .csv", file=sys.stderr)
+        return EXIT_ERRORS
+    if args.min_group < 1:
+        print("koers debrief: --min-group needs a number of 1 or more", file=sys.stderr)
+        return EXIT_ERRORS
+    library = group.Library([bundled_dir(), *args.scenarios])
+    collected = group.collect(args.paths, session=args.session, library=library)
+    report = group.debrief(collected, library, language=args.lang, names=args.names, min_group=args.min_group,
+                           session=args.session)
+    # In a terminal, the facilitator view; piped or redirected, the same as plain text.
+    interactive = fmt is None and bool(report.debriefs) and sys.stdin.isatty() and sys.stdout.isatty()
+    if interactive:
+        from game.tui.group import make_group_app
+
+        make_group_app(report).run()
+    for d in [*library.problems, *report.skipped]:  # after the app, or its screen would cover them
+        print(clean(str(d)), file=sys.stderr)
+    if fmt is None:
+        if not interactive:
+            sys.stdout.write(to_text(report))
+    else:
+        # utf-8-sig for CSV: without the mark, spreadsheet programs guess a legacy encoding for é and ë.
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        try:
+            with open(args.export, "w", encoding=encoding, newline="") as f:
+                f.write(EXPORTS[fmt](report))
+        except OSError as exc:
+            print(f"{clean(str(args.export))}:1:1: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERRORS
+        n = sum(d.playthroughs for d in report.debriefs)
+        k = len(report.skipped)
+        print(f"Wrote {clean(str(args.export))}: {n} playthrough{'s' * (n != 1)}, {k} file{'s' * (k != 1)} not counted.")
+    if not report.debriefs:
+        return EXIT_ERRORS
+    return EXIT_WARNINGS if report.skipped else EXIT_OK
