@@ -25,6 +25,7 @@ from pathlib import Path
 import msgspec
 from generate_saves import write  # beside this script
 from game.debrief import group
+from game.debrief.collect import collect, save_files
 from game.render.group_export import to_text
 from game.authoring.library import bundled_dir
 
@@ -48,7 +49,7 @@ def baseline(files: list[str], loads) -> None:  # noqa: ANN001
 
 def debrief(folder: Path) -> None:
     library = group.Library([bundled_dir()])
-    to_text(group.debrief(group.collect([folder], library=library), library))
+    to_text(group.debrief(collect([folder]), library))
 
 
 def timed(fn, *args, **kwargs) -> float:  # noqa: ANN001, ANN003
@@ -66,7 +67,7 @@ def main() -> int:
         big, small = Path(tmp) / "big", Path(tmp) / "small"
         write(big, args.count)
         write(small, 1_000, corrupt=5, seed=2)
-        files, _ = group.save_files([big])
+        files, _ = save_files([big])
         baseline(files, msgspec.json.decode)  # warm the file cache for both sides
         parsed: dict[str, list[float]] = {name: [] for name in PARSERS}
         debriefed = []
@@ -86,7 +87,7 @@ def main() -> int:
         command = [sys.executable, "-m", "game", "debrief", str(small)]
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": Path(__file__).resolve().parent.parent}
         cli = [timed(subprocess.run, command, **quiet) for _ in range(args.rounds)]
-        skipped = len(group.collect([small]).skipped)
+        skipped = len(collect([small]).skipped)
         print(f"1,000 files, {skipped} of them corrupt")
         print(f"  `koers debrief` in a fresh process: {statistics.median(cli):.3f} s (goal: well under 5 s)")
     return 0

@@ -18,17 +18,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-import attrs
-
-from game.debrief.personal import PersonalDebrief
-from game.render.i18n import moment, not_saved, tr
 from game.core.model import Scenario
-from game.core.run import Run, RunError
-from game.saves.codec import Playthrough, Settings, list_saves, resume
-from game.saves.store import Lock, NotSaved, Store
+from game.core.run import RunError
 from game.core.text import clean, flat, is_utf8, paragraphs, plain, typed, typed_name
+from game.debrief.personal import PersonalDebrief
+from game.play.session import Locked, PlaySession
+from game.render.i18n import moment, tr
+from game.render.wording import note, not_saved
+from game.saves.playthrough import Playthrough
+from game.saves.store import Store
 
-TIMER_FACTOR = {"on": 1.0, "slow": 2.0, "off": None}
 WARN_AT = 10  # seconds left when a timed decision says so, once
 
 
@@ -51,42 +50,34 @@ class PlainPlayer:
         stdout: TextIO,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.scenario, self.saves_dir = scenario, saves_dir
+        self.scenario = scenario
         self.lang = scenario.language
         self.stdin, self.stdout, self.clock = stdin, stdout, clock
         self.interactive = _is_tty(stdin)  # a person at a terminal: timers run, reflections are asked
-        self.timed = timers != "off" and self.interactive
-        self.factor = TIMER_FACTOR[timers]
         self.width = shutil.get_terminal_size((80, 24)).columns if _is_tty(stdout) else 80
         self.store = Store(saves_dir)
-        self.lock: Lock | None = None
         self.saving = True  # whether the last save was written
-        self.player, self.session, self.timers = player, session, timers
+        self.player, self.session_code, self.timers = player, session, timers
 
     def t(self, key: str, **values: object) -> str:
         return tr(self.lang, key, **values)
 
-    def _open(self) -> tuple[Playthrough, Run]:
+    def _open(self) -> PlaySession:
         """The player's playthrough of this scenario still under way (unfinished,
         or finished with reflection questions still open), resumed; or a new one."""
-        good, _bad = list_saves(self.saves_dir)
-        for _path, p in good:
-            if p.scenario.key != self.scenario.key or p.player != self.player or not self._open_for(p):
-                continue
-            run, notes = resume(p, self.scenario)
-            self.lock = self.store.lock(p.id)
-            if self.lock is None:
+        mine = self.store.mine(self.player)
+        under_way = [p for p in (*mine.unfinished, *mine.finished) if p.scenario.key == self.scenario.key and self._open_for(p)]
+        for p in sorted(under_way, key=lambda p: (p.updated, p.id), reverse=True)[:1]:
+            try:
+                session = PlaySession.reopen(self.scenario, p, self.store, self.timers, self.clock)
+            except Locked:
                 self.say(self.t("plain.locked", title=self.scenario.title))
                 break
-            p = attrs.evolve(p, settings=Settings(timers=self.timers))  # the player's current need wins
-            self.say(self.t("plain.resumed", when=moment(self.lang, p.updated_at)))
-            for note in notes:
-                self.say(f"{self.t('play.notes')}: {note}")
-            return p, run
-        run = Run.start(self.scenario)
-        p = Playthrough.new(self.scenario, self.player, session=self.session, settings=Settings(timers=self.timers))
-        self.lock = self.store.lock(p.id)
-        return p, run
+            self.say(self.t("plain.resumed", when=moment(self.lang, p.updated)))
+            for fact in session.notes:
+                self.say(f"{self.t('play.notes')}: {note(self.lang, fact)}")
+            return session
+        return PlaySession.start(self.scenario, self.store, self.player, self.session_code, self.timers, self.clock)
 
     def _open_for(self, p: Playthrough) -> bool:
         if not p.finished:
@@ -139,47 +130,42 @@ class PlainPlayer:
     # -- playing -----------------------------------------------------------
 
     def play(self) -> int:
+        self.session: PlaySession | None = None
         try:
-            self.playthrough, self.run = self._open()
-            self.check_saving()
-            while not self.run.finished:
-                self.scene()
-            self.ending()
-            self.reflect()
-            self.stdout.write(PersonalDebrief.build(self.scenario, self.run, self.playthrough).to_text(self.lang, self.width))
+            self.session = session = self._open()
+            session.check_saving()
+            self.tell_saving()
+            while not session.run.finished:
+                self.scene(session)
+            self.ending(session)
+            self.reflect(session)
+            debrief = PersonalDebrief.build(self.scenario, session.run, session.playthrough)
+            self.stdout.write(debrief.to_text(self.lang, self.width))
             self.stdout.flush()
         except _EndOfInput:
+            if self.session is not None:
+                self.session.leave()
+                self.session = None
             self.say(self.t("plain.saved"))
         except RunError as exc:  # only a scenario that was never validated gets here
             self.say(self.t("error.cannot_go_on", reason=str(exc)))
             return 2
         finally:
-            if self.lock is not None:
-                self.lock.release()
+            if self.session is not None:
+                self.session.close()
         return 0
 
-    def check_saving(self) -> None:
-        try:
-            self.store.check()
-        except NotSaved as exc:
-            self.not_saved(exc)
-
-    def keep(self) -> None:
-        """Save now; a failed save is said once, and again after one that worked."""
-        try:
-            self.store.write(self.playthrough)
-        except NotSaved as exc:
-            if self.saving:
-                self.not_saved(exc)
-        else:
+    def tell_saving(self) -> None:
+        """A failed save is said once, and again after one that worked."""
+        unsaved = self.session.unsaved if self.session is not None else None
+        if unsaved is None:
             self.saving = True
+        elif self.saving:
+            self.saving = False
+            self.say(not_saved(self.lang, unsaved))
 
-    def not_saved(self, exc: NotSaved) -> None:
-        self.saving = False
-        self.say(not_saved(self.lang, exc.folder, exc.kind, exc.detail))
-
-    def scene(self) -> None:
-        run = self.run
+    def scene(self, session: PlaySession) -> None:
+        run = session.run
         scene = run.scene
         speaker = self.scenario.characters.get(scene.speaker)
         self.say(f"— {speaker.name if speaker else scene.speaker} —")
@@ -191,53 +177,44 @@ class PlainPlayer:
         choices = run.choices
         for n, choice in enumerate(choices, 1):
             self.say(f"{n}. {flat(choice.text)}")
-        deadline = None
-        if self.timed and run.timer is not None:
-            seconds = run.timer.seconds * self.factor
-            self.say(self.t("plain.timer", seconds=round(seconds)))
-            deadline = self.clock() + seconds
-        started = self.clock()
+        timed = self.interactive and session.timer.left() is not None  # a pipe cannot be late
+        if timed:
+            self.say(self.t("plain.timer", seconds=round(session.timer.left() or 0)))
         while True:
-            left = None if deadline is None else deadline - self.clock()
-            answer = self.ask(self.t("plain.prompt", n=len(choices)), left)
-            ms = round((self.clock() - started) * 1000)
+            answer = self.ask(self.t("plain.prompt", n=len(choices)), session.timer.left() if timed else None)
             if answer is None:
-                self.advance(run.time_out(ms))
-                self.say(self.t("play.timed_out", choice=flat(self.run.last_choice.text)))
+                session.time_out()
+                self.say(self.t("play.timed_out", choice=flat(session.run.last_choice.text)))
                 break
             if answer.isdigit() and 1 <= int(answer) <= len(choices):
-                self.advance(run.choose(choices[int(answer) - 1].id, ms))
+                session.choose(choices[int(answer) - 1].id)
                 break
             self.say(self.t("plain.invalid", n=len(choices)))
-        outcome = self.run.last_outcome
+        self.tell_saving()
+        outcome = session.run.last_outcome
         self.say()
         if outcome and outcome.consequence:
             self.block(outcome.consequence)
 
-    def advance(self, run: Run) -> None:
-        self.run = run
-        self.playthrough = self.playthrough.record(run)
-        self.keep()
-
-    def ending(self) -> None:
+    def ending(self, session: PlaySession) -> None:
         """The ending, before the questions, as the full-screen game shows it."""
-        self.say(f"— {self.run.ending.title} —")
-        self.block(self.run.text)
+        self.say(f"— {session.run.ending.title} —")
+        self.block(session.run.text)
 
-    def reflect(self) -> None:
+    def reflect(self, session: PlaySession) -> None:
         """The reflection questions, at a terminal only: piped input has no
         answers to give. A question skipped with Enter is answered empty."""
         questions = self.scenario.debrief.reflection
         for i, question in enumerate(questions):
-            if i in self.playthrough.reflections:
+            if i in session.playthrough.reflections:
                 continue
             if self.interactive:
                 self.say(f"{self.t('debrief.reflection')}: {flat(question)}")
                 answer = typed(self.ask(self.t("plain.answer")) or "")
             else:
                 answer = ""
-            self.playthrough = self.playthrough.with_reflection(i, answer)
-            self.keep()
+            session.reflect(i, answer, shared=False)
+            self.tell_saving()
 
 
 def _is_tty(stream: TextIO) -> bool:

@@ -6,7 +6,7 @@ from game.debrief.personal import PersonalDebrief, sparkline
 from game.authoring.library import bundled_dir
 from game.authoring.loader import load
 from game.core.run import Run
-from game.saves.codec import Playthrough, Settings
+from game.saves.playthrough import Playthrough, Settings
 
 HOSTILE = FIXTURES / "ui" / "hostile.en.yaml"
 

@@ -17,7 +17,8 @@ import pytest
 from conftest import gfm
 
 from game.debrief import group
-from game.debrief.group import collect, debrief
+from game.debrief.collect import collect
+from game.debrief.group import debrief
 from game.render.group_export import _cell, to_csv, to_html, to_markdown, to_text
 from test_group import play, put, write_scenarios
 
@@ -50,17 +51,17 @@ def check_golden(name: str, text: str) -> None:
 
 
 def test_markdown_export_matches_the_golden_file(tmp_path, lib):
-    report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib, session="S1")
+    report = debrief(collect([room(tmp_path / "room", lib)]), lib, session="S1")
     check_golden("group.md", to_markdown(report))
 
 
 def test_csv_export_matches_the_golden_file(tmp_path, lib):
-    report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib)
+    report = debrief(collect([room(tmp_path / "room", lib)]), lib)
     check_golden("group.csv", to_csv(report))
 
 
 def test_csv_has_one_row_per_decision_per_playthrough(tmp_path, lib):
-    report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib)
+    report = debrief(collect([room(tmp_path / "room", lib)]), lib)
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
     assert len(rows) == 4 * 2 + 2 * 2 + 1
     assert {r["player"] for r in rows} == {f"player {i}" for i in range(1, 6)}  # players 5 to 7 share a name
@@ -77,7 +78,7 @@ def test_a_csv_cell_never_starts_a_formula(lead):
 
 def test_hostile_names_and_sessions_are_neutralised_in_the_csv(tmp_path, lib):
     folder = room(tmp_path / "room", lib, player="=cmd|' /C calc'!A", session="@SUM(A1:A9)")
-    report = debrief(collect([folder], library=lib), lib, names=True)
+    report = debrief(collect([folder]), lib, names=True)
     rows = list(csv.reader(io.StringIO(to_csv(report))))[1:]
     for row in rows:
         for cell in row:
@@ -86,7 +87,7 @@ def test_hostile_names_and_sessions_are_neutralised_in_the_csv(tmp_path, lib):
 
 
 def test_min_group_csv_holds_the_reports_counts(tmp_path, lib):
-    report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib, min_group=3)
+    report = debrief(collect([room(tmp_path / "room", lib)]), lib, min_group=3)
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
     # 4 asked and 3 told: both shown. 4 went on and 2 stopped, 1 never came to it: 2 and 1 are hidden.
     first = {r["item"]: r["count"] for r in rows if r["table"] == "choice" and r["decision"] == "1"}
@@ -97,7 +98,7 @@ def test_min_group_csv_holds_the_reports_counts(tmp_path, lib):
 
 def test_hostile_text_is_escaped_in_html_markdown_and_text(tmp_path, lib):
     folder = room(tmp_path / "room", lib, player=HOSTILE, session=HOSTILE, answer=HOSTILE)
-    report = debrief(collect([folder], library=lib), lib, names=True, session=HOSTILE)
+    report = debrief(collect([folder]), lib, names=True, session=HOSTILE)
     page = to_html(report)
     assert "<script" not in page and "\x1b" not in page and "\x07" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -112,7 +113,7 @@ def test_hostile_text_is_escaped_in_html_markdown_and_text(tmp_path, lib):
 
 
 def test_why_a_rejected_option_tempts_is_in_every_report(tmp_path, lib):
-    report = debrief(collect([room(tmp_path / "room", lib)], library=lib), lib)
+    report = debrief(collect([room(tmp_path / "room", lib)]), lib)
     page = to_html(report)
     assert "<h4>Why the other options tempt</h4><ul>\n<li><em>Tell.</em> It is quicker.</li>\n</ul>" in page
     assert "- *Tell.* It is quicker." in to_markdown(report)

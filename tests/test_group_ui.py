@@ -7,7 +7,10 @@ import pytest
 
 from game.debrief import group
 from game.saves import codec as saves
-from game.debrief.group import collect, debrief
+from game.saves.playthrough import Playthrough
+from msgspec.structs import replace
+from game.debrief.collect import collect
+from game.debrief.group import debrief
 from game.render.group_export import to_html, to_markdown, to_text
 from game.authoring.loader import load
 from game.tui.group import make_group_app
@@ -34,7 +37,7 @@ def report(tmp_path):
         put(folder, play(en, n, ["ask", "go"], ms=1000 * (n + 1), shared={0: (f"{MARKUP} {n}", n == 0)}))
     for n in range(5, 8):
         put(folder, play(en, n, ["tell", "stop"], ms=4000, timed_out=n == 5))
-    return debrief(collect([folder], library=lib), lib)
+    return debrief(collect([folder]), lib)
 
 
 def text_of(screen) -> str:  # noqa: ANN001
@@ -104,7 +107,7 @@ async def test_a_dutch_debrief_speaks_dutch(tmp_path):
     folder = tmp_path / "room"
     for n in range(3):
         put(folder, play(lib.languages("base")["nl"], n, ["ask", "go"]))
-    app = make_group_app(debrief(collect([folder], library=lib), lib))
+    app = make_group_app(debrief(collect([folder]), lib))
     async with app.run_test(size=SIZE) as pilot:
         shown = text_of(app.screen)
         assert "Groepsnabespreking" in shown and "Speelrondes: 3 (3 afgerond, 0 niet afgerond)" in shown
@@ -126,7 +129,7 @@ async def test_v_moves_to_the_next_version_group(tmp_path):
     folder = tmp_path / "room"
     put(folder, play(v1, 1, ["ask", "go"]))
     put(folder, play(lib.languages("base")["en"], 2, ["tell", "go"]))
-    app = make_group_app(debrief(collect([folder], library=lib), lib))
+    app = make_group_app(debrief(collect([folder]), lib))
     async with app.run_test(size=SIZE) as pilot:
         assert "version 1" in text_of(app.screen) and "v next version" in text_of(app.screen)
         await pilot.press("m", "v")
@@ -161,7 +164,7 @@ async def test_the_overview_says_how_many_files_did_not_count(tmp_path, report, 
     for n in range(broken):
         (folder / f"broken-{n}.json").write_text("{")
     lib = group.Library([tmp_path / "scenarios"])
-    app = make_group_app(debrief(collect([folder], library=lib), lib))
+    app = make_group_app(debrief(collect([folder]), lib))
     async with app.run_test(size=SIZE):
         assert f"{words} (listed when the command ends)" in text_of(app.screen)
 
@@ -173,7 +176,7 @@ async def test_presenter_mode_fits_a_long_scene_and_every_choice_on_a_small_scre
     path.write_text(path.read_text(encoding="utf-8").replace("    text: Hello.\n", f'    text: "{long}"\n'), encoding="utf-8")
     lib = group.Library([folder])
     put(tmp_path / "room", play(lib.languages("base")["en"], 1, ["ask", "go"]))
-    app = make_group_app(debrief(collect([tmp_path / "room"], library=lib), lib))
+    app = make_group_app(debrief(collect([tmp_path / "room"]), lib))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
         await pilot.pause()
@@ -189,8 +192,8 @@ async def test_an_overview_without_decisions_says_so_and_offers_none(tmp_path):
     lib = group.Library([write_scenarios(tmp_path / "scenarios")])
     en = lib.languages("base")["en"]
     for n in range(2):  # started, and stopped before the first choice
-        put(tmp_path / "room", attrs.evolve(saves.Playthrough.new(en, "Ann"), id=pid(n)))
-    app = make_group_app(debrief(collect([tmp_path / "room"], library=lib), lib))
+        put(tmp_path / "room", replace(Playthrough.new(en, "Ann"), id=pid(n)))
+    app = make_group_app(debrief(collect([tmp_path / "room"]), lib))
     async with app.run_test(size=SIZE) as pilot:
         shown = text_of(app.screen)
         assert "No decision was taken yet" in shown and "Enter decisions" not in str(app.screen.query_one("#group-keys").render())

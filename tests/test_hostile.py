@@ -25,7 +25,11 @@ from game.core.diagnostics import MAX_SHOWN, ScenarioError
 from game.authoring.loader import load, loads
 from game.render.markdown import escape
 from game.core.run import Run, RunError
-from game.saves.codec import Playthrough, loads_save, resume
+from game.play.session import replay
+from game.render.wording import note
+from game.saves.codec import encode as saves_encode
+from game.saves.codec import loads_save
+from game.saves.playthrough import Playthrough
 from game.core.text import typed, typed_name
 
 BASE = FIXTURES / "base.en.yaml"
@@ -90,7 +94,8 @@ def test_resuming_a_save_whose_scenario_now_leads_nowhere(tmp_path):
     scenario = load(BASE)
     saved = Playthrough.new(scenario, "Kim").record(Run.start(scenario).choose("ask").choose("stop"))
     edited = loads(BASE.read_bytes().replace(b'version: "1"', b'version: "2"').replace(b"next: bad", b"next: gone"))
-    run, notes = resume(saved, edited)
+    run, facts = replay(saved, edited)
+    notes = [note("en", f) for f in facts]
     assert run.at == "two" and [s.choice for s in run.steps] == ["ask"]  # stopped before the step that cannot be
     assert notes == ["the scenario changed since this save (version 1 → 2): resumed at scene 'two' after 1 of 2 decisions"]
     # And the edited file is itself refused before anyone plays it.
@@ -291,18 +296,23 @@ def test_names_and_answers_are_stored_clean(tmp_path, monkeypatch):
 
 def test_a_save_holding_a_lone_surrogate_still_counts_and_exports(tmp_path):
     from game.debrief import group
+    from game.debrief.collect import collect
     from game.render.group_export import EXPORTS
 
-    from test_group import play, put, write_scenarios
+    from test_group import pid, play, put, write_scenarios
 
     folder = write_scenarios(tmp_path / "scenarios")
     library = group.Library([folder])
     scenario = library.one("base", "en")
     p = play(scenario, 1, ["ask", "go"], player="Kim\ud800", shared={0: ("Yes\udfff", True)})
-    put(tmp_path / "room", p)  # Koers writes the surrogate as \ud800, as a confused terminal once made it
-    assert "\\ud800" in next((tmp_path / "room").glob("*.json")).read_text()
-    report = group.debrief(group.collect([tmp_path / "room"], library=library), library, names=True)
-    assert report.debriefs[0].playthroughs == 1
+    path = put(tmp_path / "room", p)  # Koers writes the half character as U+FFFD
+    assert '"player": "Kim\ufffd"' in path.read_text(encoding="utf-8")
+    # As an older Koers wrote it: an escape, which JSON allows and UTF-8 cannot hold.
+    old = path.read_text(encoding="utf-8").replace('"Kim\ufffd"', '"Kim\\ud800"').replace(p.id, pid(2))
+    (tmp_path / "room" / f"{pid(2)}.json").write_text(old, encoding="utf-8")
+    report = group.debrief(collect([tmp_path / "room"]), library, names=True)
+    assert report.debriefs[0].playthroughs == 2
+    assert [q.answers for q in report.debriefs[0].reflections] == [(("Kim\ufffd", "Yes\ufffd"),) * 2]
     for fmt, export in EXPORTS.items():
         text = export(report)
         text.encode("utf-8")  # writes: no UnicodeEncodeError
@@ -311,7 +321,7 @@ def test_a_save_holding_a_lone_surrogate_still_counts_and_exports(tmp_path):
 
 def test_a_save_in_an_unknown_language_is_refused():
     scenario = load(BASE)
-    data = json.dumps(Playthrough.new(scenario, "Kim").to_json()).replace('"language": "en"', '"language": "../../x"')
+    data = saves_encode(Playthrough.new(scenario, "Kim")).decode().replace('"language": "en"', '"language": "../../x"')
     with pytest.raises(Exception) as exc:
         loads_save(data.encode(), "x.json")
     d = exc.value.diagnostic

@@ -12,7 +12,7 @@ GAME = Path(__file__).resolve().parent.parent / "game"
 # keys built at run time are listed in DYNAMIC with every value they can take.
 USED = re.compile(r"""\btr?\((?:[\w.]+,\s*)?["']([a-z_]+\.[a-z_]+)["']""")
 DYNAMIC = {f"rating.{r}" for r in ("strong", "mixed", "weak")} | {f"timers.{t}" for t in ("on", "slow", "off")}
-# Worded by i18n.not_saved itself, for each kind of game.saves.store.NotSaved.
+# Worded by render.wording.not_saved, for each kind of game.saves.store.NotSaved.
 # The CSV's column and table names, by the names group_export gives them.
 from game.render.group_export import COUNT_COLUMNS, CSV_COLUMNS  # noqa: E402
 

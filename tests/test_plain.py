@@ -1,9 +1,9 @@
 """`koers play --plain`: numbered choices on stdin and stdout, same saves and debrief."""
 
 import io
-import itertools
 import json
 import os
+import select
 import subprocess
 import sys
 import threading
@@ -129,21 +129,25 @@ def test_timer_runs_on_a_terminal_and_times_out(tmp_path, monkeypatch):
     read_fd, write_fd = os.pipe()
     stdin, feed = os.fdopen(read_fd, "r"), os.fdopen(write_fd, "w")
     stdout = io.StringIO()
-    ticks = itertools.count(step=10)  # every look at the clock is ten seconds later
-    player = PlainPlayer(load(HOSTILE), tmp_path, "Zed", None, "en", "on", stdin, stdout, clock=lambda: next(ticks))
+    now = [0.0]
+    player = PlainPlayer(load(HOSTILE), tmp_path, "Zed", None, "en", "on", stdin, stdout, clock=lambda: now[0])
+
+    def wait(seconds):  # waiting with no input lets the time pass at once, and then input ends
+        ready, _, _ = select.select([stdin], [], [], 0)
+        if not ready:
+            now[0] += seconds
+            feed.close()
+        return bool(ready)
+
+    monkeypatch.setattr(player, "_wait", wait)
     feed.write("1\n")
     feed.flush()
-    thread = threading.Thread(target=player.play)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while "Time ran out" not in stdout.getvalue() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    feed.close()  # end of input at the reflection question
-    thread.join(10)
+    player.play()
+    stdin.close()
     text = stdout.getvalue()
     assert "You have 5 seconds." in text and "Time ran out, so the story chose for you: Wait." in text
-    assert player.run.steps[-1].timed_out and player.run.at == "bad"
-    stdin.close()
+    ((_, saved),), _ = list_saves(tmp_path)
+    assert [s.timed_out for s in saved.steps] == [False, True] and saved.ending == "bad"
 
 
 def terminal(tmp_path, monkeypatch, answers, saves="saves", clock=None):

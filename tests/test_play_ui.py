@@ -64,7 +64,7 @@ async def test_page_keys_scroll_the_story_and_leave_the_highlight(folders):
         assert choices.highlighted == 1  # the page keys never move the highlighted choice
         await pilot.press("pageup")
         await settle(pilot)
-        assert choices.highlighted == 1 and play.run.steps == ()
+        assert choices.highlighted == 1 and play.session.run.steps == ()
 
 
 async def test_a_key_right_after_a_scene_changes_is_ignored(folders):
@@ -74,15 +74,15 @@ async def test_a_key_right_after_a_scene_changes_is_ignored(folders):
         play = await open_first(pilot)
         clock.now += 300  # the time runs out…
         await pilot.pause(0.25)
-        assert play.run.at == "two" and play.run.steps[-1].timed_out
+        assert play.session.run.at == "two" and play.session.run.steps[-1].timed_out
         await pilot.press("1")  # …just as the player presses a key meant for the first scene
         await settle(pilot)
-        assert play.run.at == "two" and len(play.run.steps) == 1  # ignored
+        assert play.session.run.at == "two" and len(play.session.run.steps) == 1  # ignored
         assert "The minute passes." in screen_text(app)  # and the timeout's news stays in view
         clock.now += GRACE
         await pilot.press("1")
         await settle(pilot)
-        assert play.run.at in ("end_good", "end_mixed")
+        assert play.session.run.at in ("end_good", "end_mixed")
 
 
 async def test_esc_never_quits_and_q_says_the_game_is_saved(folders, capfd):
@@ -113,7 +113,7 @@ async def test_resume_shows_what_happened_and_keeps_the_time_that_was_left(folde
     app = app_for(folders, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         play = await open_first(pilot)  # the unfinished playthrough is first
-        assert play.run.at == "two" and "Ann pulls up a chair." in screen_text(app)  # the last consequence
+        assert play.session.run.at == "two" and "Ann pulls up a chair." in screen_text(app)  # the last consequence
     # A timed decision left after 100 of its 300 s: it goes on with 200 s.
     for p in [p for _, p in list_saves(folders[1])[0]]:
         (folders[1] / f"{p.id}.json").unlink()
@@ -132,7 +132,7 @@ async def test_resume_shows_what_happened_and_keeps_the_time_that_was_left(folde
         assert "200 s to decide" in screen_text(app)
         clock.now += 200
         await pilot.pause(0.25)
-        assert play.run.steps[-1].timed_out and play.run.steps[-1].ms == 300_000
+        assert play.session.run.steps[-1].timed_out and play.session.run.steps[-1].ms == 300_000
 
 
 async def test_the_first_run_asks_the_language_and_a_name(folders):

@@ -27,7 +27,9 @@ import uuid
 import pytest
 
 from conftest import FIXTURES
+from game.play.session import replay
 from game.saves import codec as saves
+from game.saves.playthrough import Playthrough
 from game.authoring.loader import load
 from game.core.run import Run
 
@@ -51,13 +53,13 @@ def play(scenario, folder, log_path, resume_path, seed, ready):
     p = run = None
     if resume_path is not None:
         p = saves.load_save(resume_path)
-        run, notes = saves.resume(p, scenario)
+        run, notes = replay(p, scenario)
         assert notes == [] and len(run.steps) == len(p.steps)
         logged(p)
     ready.set()
     while True:
         if run is None or run.finished:
-            p = saves.Playthrough.new(scenario, "kill-test")
+            p = Playthrough.new(scenario, "kill-test")
             run = Run.start(scenario)
             saves.save(folder, p)
             logged(p)
@@ -117,8 +119,8 @@ def test_killed_while_saving_loses_at_most_the_choice_in_flight(tmp_path):
 
         # Each resumes exactly, and nothing that a save returned for was lost.
         for p in on_disk.values():
-            run, notes = saves.resume(p, scenario)
-            assert notes == [] and run.steps == p.steps
+            run, notes = replay(p, scenario)
+            assert notes == [] and [(s.scene, s.choice) for s in run.steps] == [(s.scene, s.choice) for s in p.steps]
         logged = read_logs(logs)
         for pid, steps in logged.items():
             assert pid in on_disk, f"playthrough {pid} was saved, then lost"

@@ -12,17 +12,23 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import attrs
+import msgspec
 import platformdirs
 import pytest
+from msgspec.structs import replace
 
 from conftest import FIXTURES
 from game.core import files
 from game import prefs
-from game.saves import codec as saves
-from game.core.diagnostics import CODES
 from game.authoring.loader import load
-from game.core.run import Run, Step
-from game.saves.codec import Playthrough, ReplayOf, SaveError, Settings
+from game.core.diagnostics import CODES
+from game.core.run import Run
+from game.play.session import replay
+from game.render.wording import note
+from game.saves import codec as saves
+from game.saves import explain, migrate
+from game.saves.explain import SaveError
+from game.saves.playthrough import SAVE_FORMAT, Playthrough, Reflection, ReplayOf, Settings, StepRecord
 
 V1 = load(FIXTURES / "saves-v1.yaml")
 V2 = load(FIXTURES / "saves-v2.yaml")
@@ -40,15 +46,25 @@ def played(*choices, scenario=V1, ms=1500):
     return run
 
 
+def resumed(p: Playthrough, scenario):
+    """The run a save stands for on ``scenario``, and its notes in English."""
+    run, notes = replay(p, scenario)
+    return run, [note("en", n) for n in notes]
+
+
+def moves(steps) -> list[tuple[str, str, int, bool]]:
+    return [(s.scene, s.choice, s.ms, s.timed_out) for s in steps]
+
+
 def finished_playthrough() -> Playthrough:
     p = Playthrough.new(V1, "Kim", session="TEAM-7", settings=Settings("slow"), now=T0)
     p = p.record(played("hand_over", "TIMEOUT"), now=T0 + timedelta(minutes=3))
     p = p.with_reflection(0, "Last Tuesday, the budget.", shared=False, now=T0 + timedelta(minutes=4))
-    return attrs.evolve(p, replay_of=ReplayOf(str(uuid.uuid4()), 1))
+    return replace(p, replay_of=ReplayOf(str(uuid.uuid4()), 1))
 
 
 def good_text() -> str:
-    return json.dumps(finished_playthrough().to_json(), indent=2)
+    return saves.encode(finished_playthrough()).decode("utf-8")
 
 
 def error_of(data: str | bytes, path="save.json") -> saves.Diagnostic:
@@ -74,8 +90,8 @@ def test_new_playthrough():
     assert uuid.UUID(p.id).version == 4
     assert p.scenario.key == V1.key == "friday-report.en"
     assert (p.scenario.version, p.scenario.digest) == ("1.0", V1.digest)
-    assert p.started == p.updated == "2025-11-23T09:44:00.000Z"
-    assert p.settings.timers == "on" and p.session is None and p.format == saves.SAVE_FORMAT
+    assert p.started == p.updated == T0
+    assert p.settings.timers == "on" and p.session is None and p.koers_save == SAVE_FORMAT
     assert p.steps == () and p.ending is None and not p.finished and p.reflections == {}
     assert Playthrough.new(V1, "Kim").id != p.id
 
@@ -84,8 +100,9 @@ def test_record_takes_steps_ending_and_time_from_the_run():
     p = Playthrough.new(V1, "Kim", now=T0)
     halfway = p.record(played("hand_over", ms=4321), now=T0 + timedelta(seconds=5))
     after = {"ownership": 7, "time": 5}
-    assert halfway.steps == (Step("monday", "hand_over", 4321, False, after, frozenset({"handed_over"})),)
-    assert halfway.ending is None and halfway.updated == "2025-11-23T09:44:05.000Z" and halfway.started == p.started
+    at = T0 + timedelta(seconds=5)
+    assert halfway.steps == (StepRecord("monday", "hand_over", 4321, False, after, ("handed_over",), at),)
+    assert halfway.ending is None and halfway.updated == at and halfway.started == p.started
     done = halfway.record(played("hand_over", "TIMEOUT"))
     assert done.ending == "end_safe" and done.finished
     assert done.steps[-1].timed_out and done.steps[-1].ms == 20_000
@@ -99,23 +116,24 @@ def test_record_refuses_a_run_of_another_scenario():
 
 def test_reflections_are_private_unless_shared():
     p = Playthrough.new(V1, "Kim").with_reflection(0, "mine").with_reflection(1, "ours", shared=True)
-    assert p.reflections[0] == saves.Reflection("mine", False)
+    assert p.reflections[0] == Reflection("mine", False)
     assert p.with_reflection(0, "changed").reflections[0].answer == "changed"
-    assert p.shared_only().reflections == {1: saves.Reflection("ours", True)}
+    assert p.shared_only().reflections == {1: Reflection("ours", True)}
     with pytest.raises(ValueError):
         p.with_reflection(-1, "x")
 
 
-def test_a_playthrough_id_must_be_a_uuid_because_it_names_the_file():
+def test_a_playthrough_id_must_be_a_uuid_because_it_names_the_file(tmp_path):
     p = Playthrough.new(V1, "Kim")
     with pytest.raises(ValueError):
-        attrs.evolve(p, id="../../outside")
+        saves.save(tmp_path, replace(p, id="../../outside"))
+    assert os.listdir(tmp_path) == []
 
 
 def test_json_round_trip():
     p = finished_playthrough()
-    assert Playthrough.from_json(p.to_json()) == p
-    assert Playthrough.from_json(json.loads(json.dumps(p.to_json()))) == p
+    assert saves.loads_save(saves.encode(p)) == p
+    assert msgspec.json.decode(msgspec.json.encode(p), type=Playthrough) == p
 
 
 def test_save_and_load_round_trip(tmp_path):
@@ -145,9 +163,9 @@ def test_text_keeps_its_characters(tmp_path):
     assert saves.load_save(path) == p
 
 
-def test_a_lone_surrogate_from_a_terminal_still_saves(tmp_path):
-    p = Playthrough.new(V1, "\udcff")
-    assert saves.load_save(saves.save(tmp_path, p)) == p
+def test_a_lone_surrogate_from_a_terminal_still_saves_as_a_replacement_character(tmp_path):
+    p = Playthrough.new(V1, "Kim\udcff")
+    assert saves.load_save(saves.save(tmp_path, p)) == replace(p, player="Kim\ufffd")
 
 
 def test_a_failed_write_leaves_the_old_save_and_no_temp_file(tmp_path, monkeypatch):
@@ -180,16 +198,16 @@ def test_a_save_too_large_to_read_back_is_not_written(tmp_path, monkeypatch):
 
 def test_resume_replays_every_step_with_its_time():
     p = Playthrough.new(V1, "Kim").record(played("hand_over", "TIMEOUT"))
-    run, notes = saves.resume(p, V1)
+    run, notes = resumed(p, V1)
     assert notes == []
-    assert run.steps == p.steps and run.at == "end_safe"
+    assert moves(run.steps) == moves(p.steps) and run.at == "end_safe"
     assert [(s.ms, s.timed_out) for s in run.steps] == [(1500, False), (20_000, True)]
 
 
 def test_resume_an_unfinished_playthrough():
     p = Playthrough.new(V1, "Kim").record(played("do_it", ms=777))
-    run, notes = saves.resume(p, V1)
-    assert notes == [] and run.at == "thursday" and run.steps == p.steps
+    run, notes = resumed(p, V1)
+    assert notes == [] and run.at == "thursday" and moves(run.steps) == moves(p.steps)
 
 
 def test_resume_goes_by_ids_not_positions():
@@ -197,7 +215,7 @@ def test_resume_goes_by_ids_not_positions():
     assert [c.id for c in V1.scenes["monday"].choices] == ["do_it", "hand_over"]
     assert [c.id for c in V2.scenes["monday"].choices] == ["hand_over", "do_it"]
     p = Playthrough.new(V1, "Kim").record(played("hand_over", "ask", ms=900))
-    run, notes = saves.resume(p, V2)
+    run, notes = resumed(p, V2)
     assert [(s.scene, s.choice, s.ms) for s in run.steps] == [("monday", "hand_over", 900), ("thursday", "ask", 900)]
     assert run.at == "end_grown"
     assert notes == ["the scenario changed since this save (version 1.0 → 1.1); every decision still fits"]
@@ -205,7 +223,7 @@ def test_resume_goes_by_ids_not_positions():
 
 def test_resume_stops_at_a_choice_that_is_gone():
     p = Playthrough.new(V1, "Kim").record(played("hand_over", "take_back", ms=2500))
-    run, notes = saves.resume(p, V2)
+    run, notes = resumed(p, V2)
     assert [(s.choice, s.ms) for s in run.steps] == [("hand_over", 2500)]
     assert run.at == "thursday" and not run.finished
     assert notes == [
@@ -218,7 +236,7 @@ def test_resume_stops_where_the_story_now_goes_elsewhere():
     # replaying thursday's 'answer' there would be a different decision.
     assert V2.scenes["tuesday"].choice("answer") is not None
     p = Playthrough.new(V1, "Kim").record(played("do_it", "answer"))
-    run, notes = saves.resume(p, V2)
+    run, notes = resumed(p, V2)
     assert [s.choice for s in run.steps] == ["do_it"] and run.at == "tuesday"
     assert notes == [
         "the scenario changed since this save (version 1.0 → 1.1): resumed at scene 'tuesday' after 1 of 2 decisions"
@@ -228,8 +246,8 @@ def test_resume_stops_where_the_story_now_goes_elsewhere():
 def test_resume_stops_at_a_choice_that_is_not_available():
     # 'ask' is only offered after hand_over; an edited save cannot skip that.
     p = Playthrough.new(V1, "Kim").record(played("do_it", "answer"))
-    edited = attrs.evolve(p, steps=(p.steps[0], attrs.evolve(p.steps[1], choice="ask")), ending=None)
-    run, notes = saves.resume(edited, V1)
+    edited = replace(p, steps=(p.steps[0], replace(p.steps[1], choice="ask")), ending=None)
+    run, notes = resumed(edited, V1)
     assert len(run.steps) == 1
     assert notes == ["this save does not fit its scenario: resumed at scene 'thursday' after 1 of 2 decisions"]
 
@@ -237,7 +255,7 @@ def test_resume_stops_at_a_choice_that_is_not_available():
 def test_resume_notes_an_edit_without_a_new_version_and_a_changed_ending():
     p = Playthrough.new(V1, "Kim").record(played("hand_over", "ask"))
     edited = attrs.evolve(V1, digest="0" * 64)
-    _, notes = saves.resume(attrs.evolve(p, ending="end_old"), edited)
+    _, notes = resumed(replace(p, ending="end_old"), edited)
     assert notes == [
         "the scenario changed since this save (version 1.0, edited); every decision still fits",
         "this playthrough ended at 'end_old'; it now stands at ending 'end_grown'",
@@ -247,10 +265,10 @@ def test_resume_notes_an_edit_without_a_new_version_and_a_changed_ending():
 def test_resume_in_the_other_language_says_so():
     p = Playthrough.new(V1, "Kim").record(played("do_it", "answer"))
     dutch = attrs.evolve(V1, language="nl", digest="1" * 64)
-    run, notes = saves.resume(p, dutch)
-    assert run.steps == p.steps
+    run, notes = resumed(p, dutch)
+    assert moves(run.steps) == moves(p.steps)
     assert notes == ["this playthrough began in 'en' and continues in 'nl'"]
-    _, notes = saves.resume(p, attrs.evolve(V2, language="nl"))
+    _, notes = resumed(p, attrs.evolve(V2, language="nl"))
     assert notes == [
         "this playthrough began in 'en' and continues in 'nl'",
         "the 'nl' scenario differs from this save: resumed at scene 'tuesday' after 1 of 2 decisions",
@@ -259,15 +277,15 @@ def test_resume_in_the_other_language_says_so():
 
 def test_resume_refuses_another_scenario():
     with pytest.raises(ValueError):
-        saves.resume(Playthrough.new(V1, "Kim"), attrs.evolve(V1, id="another"))
+        resumed(Playthrough.new(V1, "Kim"), attrs.evolve(V1, id="another"))
 
 
 def test_record_after_resuming_a_changed_scenario_follows_the_new_version():
     p = Playthrough.new(V1, "Kim").record(played("hand_over", "take_back"))
-    run, _ = saves.resume(p, V2)
+    run, _ = resumed(p, V2)
     again = p.record(run.choose("take_over", ms=10))
     assert again.scenario.version == "1.1" and again.scenario.digest == V2.digest
-    assert saves.resume(again, V2) == (run.choose("take_over", ms=10), [])
+    assert replay(again, V2) == (run.choose("take_over", ms=10), [])
 
 
 def test_replay_from_a_decision():
@@ -276,7 +294,7 @@ def test_replay_from_a_decision():
     assert replay.id != original.id and replay.replay_of == ReplayOf(original.id, 1)
     assert replay.steps == original.steps[:1] and replay.ending is None
     assert (replay.player, replay.session, replay.settings) == ("Kim", "S1", Settings("off"))
-    run, notes = saves.resume(replay, V1)
+    run, notes = resumed(replay, V1)
     assert run.at == "thursday" and notes == []
     with pytest.raises(ValueError):
         Playthrough.replay_from(original, 2)
@@ -287,7 +305,7 @@ def test_replay_from_a_decision():
 
 def test_every_save_code_is_registered_as_an_error():
     codes = {c for c in CODES if c.startswith("S")}
-    assert codes == {f"S00{i}" for i in range(1, 8)} | {f"S10{i}" for i in range(1, 7)}
+    assert codes == {f"S00{i}" for i in range(1, 7)} | {f"S10{i}" for i in range(1, 7)}
     assert {str(CODES[c][0]) for c in codes} == {"error"}
 
 
@@ -325,7 +343,7 @@ def test_S002_file_over_the_size_limit(tmp_path):
 
 def test_S002_too_many_values(monkeypatch):
     # Parsing millions of tiny values would freeze the saves list for seconds.
-    monkeypatch.setattr(saves, "MAX_VALUES", 1000)
+    monkeypatch.setattr(explain, "MAX_VALUES", 1000)
     d = error_of("[" + "1," * 5000 + "1]")
     assert (d.code, d.line, d.col) == ("S002", 1, 2000)
     assert d.message == "the save holds more than 1,000 values; Koers never writes one that large"
@@ -334,9 +352,8 @@ def test_S002_too_many_values(monkeypatch):
 def test_a_long_playthrough_is_far_within_the_limits(tmp_path):
     # A thousand decisions with twenty meters and flags each: some 50,000 values.
     meters = {f"m{i}": -(10**9) for i in range(20)}
-    step = Step("monday", "do_it", 10**9, False, meters, frozenset(f"f{i}" for i in range(20)))
-    steps = (step,) * 1000
-    p = attrs.evolve(Playthrough.new(V1, "Kim"), steps=steps, step_times=("2026-01-01T10:00:00.000Z",) * 1000)
+    step = StepRecord("monday", "do_it", 10**9, False, meters, tuple(f"f{i}" for i in range(20)), T0)
+    p = replace(Playthrough.new(V1, "Kim"), steps=(step,) * 1000)
     for i in range(20):
         p = p.with_reflection(i, "word " * 2000, shared=i % 2 == 0)
     assert saves.load_save(saves.save(tmp_path, p)) == p
@@ -351,7 +368,7 @@ def test_S003_not_utf8():
 @pytest.mark.parametrize("opener", ["[", '{"a":'])
 def test_S004_deep_nesting_is_refused_not_a_recursion_error(opener):
     d = error_of(opener * 100_000)
-    assert (d.code, d.line, d.col) == ("S004", 1, len(opener) * saves.MAX_DEPTH + 1)
+    assert (d.code, d.line, d.col) == ("S004", 1, len(opener) * explain.MAX_DEPTH + 1)
 
 
 def test_S005_huge_number():
@@ -408,24 +425,28 @@ def test_a_save_larger_than_one_read_is_read_whole(tmp_path):
     assert saves.load_save(path) == saves.loads_save(text.encode("utf-8"))
 
 
-@pytest.mark.parametrize("text, utc", [
+@pytest.mark.parametrize("text, read", [
     ("2025-11-23T09:44:00.000Z", True), ("2025-11-23T09:44:00Z", True), ("2025-11-23T09:44:00.000+00:00", True),
-    ("2025-11-23t09:44:00.000z", True), ("2025-11-23 09:44:00.000Z", True),  # RFC 3339 allows both
-    ("2025-11-23T10:44:00.000+01:00", False), ("2025-11-23T09:44:00.000", False), ("2025-11-23", False),
-    ("2025-W48-1T09:44:00Z", False), ("2025-11-23T09:44:00,000Z", False), ("2025-02-30T09:44:00Z", False), ("", False),
+    ("2025-11-23t09:44:00.000z", True), ("2025-11-23T10:44:00.000+01:00", True),  # the same moment, kept in UTC
+    ("2025-11-23T09:44:00.000", False), ("2025-11-23", False), ("2025-W48-1T09:44:00Z", False),
+    ("2025-11-23T09:44:00,000Z", False), ("2025-02-30T09:44:00Z", False), ("", False),
 ])
-def test_a_save_time_is_rfc_3339_in_utc(text, utc):
-    parsed = saves.parse_time(text)
-    assert (parsed is not None) is utc
-    if utc:
-        assert parsed == datetime(2025, 11, 23, 9, 44, tzinfo=timezone.utc)
+def test_a_save_time_is_rfc_3339_with_an_offset_and_kept_in_utc(text, read):
+    good = good_text()
+    assert '"started": "2025-11-23T09:44:00Z"' in good
+    data = good.replace('"started": "2025-11-23T09:44:00Z"', f'"started": "{text}"')
+    if read:
+        started = saves.loads_save(data.encode()).started
+        assert started == datetime(2025, 11, 23, 9, 44, tzinfo=timezone.utc) and started.utcoffset() == timedelta(0)
+    else:
+        assert error_of(data).code == "S104"
 
 
-def test_S007_duplicate_key():
+def test_a_key_given_twice_counts_with_its_last_value():
+    # RFC 8259 leaves a repeated key to the reader; Koers has one reader, so it means one thing everywhere.
     text = good_text().replace('"player": "Kim",', '"player": "Kim",\n  "player": "Sam",')
-    d = error_of(text)
-    assert (d.code, d.line, d.col) == ("S007", *position(text, '"Sam"', after='"player": '))
-    assert d.message == "duplicate key 'player'"
+    assert saves.loads_save(text.encode()).player == "Sam"
+    assert explain.read_slowly(text, "x.json").player == "Sam"
 
 
 # (text to replace, replacement, code, (after, what) the diagnostic points at, message)
@@ -441,11 +462,10 @@ SHAPE = [
     ('"koers_save": 2', '"koers_save": "2"', "S102", ('"koers_save": ', '"2"'), "'koers_save' (the format version) should be a whole number, not text"),
     ('"player": "Kim"', '"player": "Kim", "colour": "red"', "S103", ('"colour": ', '"red"'), "unknown field 'colour' in the save; the save has: "),
     ('"timers": "slow"', '"timer": "slow"', "S103", ('"timer": ', '"slow"'), "unknown field 'timer' in 'settings'; did you mean 'timers'?"),
-    ('"timers": "slow"', '"timers": "fast"', "S104", ('"timers": ', '"fast"'), "'timers' should be one of on, slow, off, not 'fast'"),
+    ('"timers": "slow"', '"timers": "fast"', "S104", ('"timers": ', '"fast"'), "'timers' in 'settings' should be one of on, slow, off, not 'fast'"),
     ('"ms": 1500', '"ms": -5', "S104", ('"ms": ', "-5"), "'ms' in step 1 should be 0 or more, not -5"),
     ('"session": "TEAM-7"', '"session": ""', "S104", ('"session": ', '""'), "'session' in the save should not be empty"),
-    ('"started": "2025-11-23T09:44:00.000Z"', '"started": "2025-11-23T10:44:00+01:00"', "S104", ('"started": ', '"'), "'started' in the save should be a UTC time"),
-    ('"updated": "2025-11-23T09:48:00.000Z"', '"updated": "yesterday"', "S104", ('"updated": ', '"'), "'updated' in the save should be a UTC time"),
+    ('"updated": "2025-11-23T09:48:00Z"', '"updated": "yesterday"', "S104", ('"updated": ', '"'), "'updated' in the save should be a UTC time"),
     ('"digest": "', '"digest": "sha256:', "S104", ('"digest": ', '"'), "'digest' in 'scenario' should be a sha256 in 64 hex digits"),
     ('"reflections": {\n    "0"', '"reflections": {\n    "first"', "S104", ('"first": ', "{"), "reflections are keyed by question number from 0"),
     ('"koers_save": 2', '"koers_save": 3', "S105", ('"koers_save": ', "3"), "this save was made by a newer Koers (save format 3)"),
@@ -509,7 +529,7 @@ def test_the_quick_path_accepts_exactly_what_the_slow_one_does():
     # positions must be the one that decides, whatever the input.
     text = good_text()
     rng = random.Random(11)
-    samples = [text, json.dumps(V0), json.dumps(finished_playthrough().to_json()), "[" * 50 + "]" * 50]
+    samples = [text, json.dumps(V0), saves.encode(finished_playthrough()).decode(), "[" * 50 + "]" * 50]
     samples += [text.replace(old, new, 1) for old, new, *_ in SHAPE]
     samples += [text.replace('"ms": 1500', '"ms": ' + "9" * 16), text.replace('"Kim"', '"Kim", "player": "Sam"')]
     for _ in range(300):
@@ -518,7 +538,7 @@ def test_the_quick_path_accepts_exactly_what_the_slow_one_does():
     loaded = 0
     for sample in samples:
         quick = outcome(saves.loads_save, sample.encode(), "x.json")
-        assert quick == outcome(saves._read_slowly, sample, "x.json")
+        assert quick == outcome(explain.read_slowly, sample, "x.json")
         loaded += isinstance(quick, Playthrough)
     assert 0 < loaded < len(samples)
 
@@ -546,14 +566,14 @@ V0 = {
 
 def test_format_0_is_migrated():
     before = json.dumps(V0)
-    p = Playthrough.from_json(V0)
+    p = saves.loads_save(json.dumps(V0).encode())
     assert json.dumps(V0) == before  # the parsed data is not changed in place
-    assert p.format == saves.SAVE_FORMAT and p.settings == Settings("on")
+    assert p.koers_save == SAVE_FORMAT and p.settings == Settings("on")
     assert [(s.ms, s.timed_out) for s in p.steps] == [(4250, False), (20_000, True)]
-    assert p.step_times == (None, None) and p.waited_ms == 0  # format 1 had neither
-    run, notes = saves.resume(p, V1)
+    assert [s.at for s in p.steps] == [None, None] and p.waited_ms == 0  # format 1 had neither
+    run, notes = resumed(p, V1)
     assert notes == [] and run.at == "end_safe"
-    assert Playthrough.from_json(p.to_json()) == p
+    assert saves.loads_save(saves.encode(p)) == p
 
 
 def test_format_0_file_is_migrated_and_saved_in_the_current_format(tmp_path):
@@ -561,7 +581,7 @@ def test_format_0_file_is_migrated_and_saved_in_the_current_format(tmp_path):
     path.write_text(json.dumps(V0, indent=2), encoding="utf-8")
     p = saves.load_save(path)
     saves.save(tmp_path, p)
-    assert json.loads(path.read_text(encoding="utf-8"))["koers_save"] == saves.SAVE_FORMAT
+    assert json.loads(path.read_text(encoding="utf-8"))["koers_save"] == SAVE_FORMAT
     assert saves.load_save(path) == p
 
 
@@ -586,7 +606,7 @@ def test_format_0_with_absurd_seconds_is_refused_not_turned_into_an_unreadable_s
 
 
 def test_S106_a_format_without_a_migration_is_refused(monkeypatch):
-    monkeypatch.setattr(saves, "MIGRATIONS", {})
+    monkeypatch.setattr(migrate, "MIGRATIONS", {})
     text = json.dumps(V0, indent=2)
     d = error_of(text)
     assert (d.code, d.line, d.col) == ("S106", *position(text, "0", after='"koers_save": '))
@@ -645,7 +665,7 @@ def test_listing_cleans_old_strays_and_never_reads_a_temp_file(tmp_path):
     old.write_text("{", encoding="utf-8")
     os.utime(old, (0, 0))
     young = tmp_path / ".tmp-young"
-    young.write_text(json.dumps(Playthrough.new(V1, "Ghost").to_json()), encoding="utf-8")
+    young.write_bytes(saves.encode(Playthrough.new(V1, "Ghost")))
     good, bad = saves.list_saves(tmp_path)
     assert [p.player for _, p in good] == ["Kim"] and bad == []
     assert not old.exists() and young.exists()

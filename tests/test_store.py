@@ -11,10 +11,11 @@ import pytest
 from conftest import FIXTURES
 
 from game.saves import store as store_module
-from game.render.i18n import not_saved
+from game.render.wording import not_saved
 from game.authoring.loader import load
 from game.core.run import Run
-from game.saves.codec import Playthrough, list_saves, load_save
+from game.saves.codec import list_saves, load_save
+from game.saves.playthrough import Playthrough
 from game.saves.store import FULL, NOT_A_FOLDER, PERMISSION, NotSaved, Store
 
 BASE = load(FIXTURES / "base.en.yaml")
@@ -96,7 +97,7 @@ def test_a_full_disk_keeps_what_was_saved_and_leaves_no_temp_file(tmp_path, monk
 ])
 def test_the_player_is_told_in_their_language_and_where(tmp_path, kind, nl, en):
     exc = NotSaved(tmp_path, kind, "system words")
-    dutch, english = not_saved("nl", exc.folder, kind, exc.detail), not_saved("en", exc.folder, kind, exc.detail)
+    dutch, english = not_saved("nl", exc), not_saved("en", exc)
     assert dutch.startswith("Je speelronde wordt niet opgeslagen") and nl in dutch and str(tmp_path) in dutch
     assert english.startswith("Your playthrough is not being saved") and en in english and str(tmp_path) in english
 

@@ -150,7 +150,7 @@ async def test_choose_by_number_saves_and_shows_the_consequence(folders):
         play = await open_scenario(pilot)
         await choose(pilot, "1")
         await settle(pilot)
-        assert play.run.at == "two" and play.run.steps[0].choice == "ask"
+        assert play.session.run.at == "two" and play.session.run.steps[0].choice == "ask"
         assert "Zed [/bold] nods." in screen_text(app)
         (p,) = saved(folders)
         assert [s.choice for s in p.steps] == ["ask"] and p.player == "Zed"
@@ -162,12 +162,12 @@ async def test_choose_with_arrows_and_enter_and_with_the_mouse(folders):
         play = await open_scenario(pilot)
         await choose(pilot, "down", "enter")
         await settle(pilot)
-        assert play.run.steps[-1].choice == "tell"
+        assert play.session.run.steps[-1].choice == "tell"
         choices = app.screen.query_one("#choices", OptionList)
         app.clock.now += GRACE
         await pilot.click(choices, offset=(4, 2))  # the second option, below the top border
         await settle(pilot)
-        assert play.run.at == "bad" and play.run.steps[-1].choice == "wait"
+        assert play.session.run.at == "bad" and play.session.run.steps[-1].choice == "wait"
 
 
 async def test_timeout_takes_the_timeout_choice_and_says_so(folders):
@@ -186,11 +186,11 @@ async def test_timeout_takes_the_timeout_choice_and_says_so(folders):
         await pilot.pause(0.25)
         await pilot.press("escape")
         await pilot.pause(0.25)
-        assert play.run.at == "two" and "3 s to decide" in screen_text(app)
+        assert play.session.run.at == "two" and "3 s to decide" in screen_text(app)
         clock.now += 3
         await pilot.pause(0.25)
-        assert play.run.at == "bad" and play.run.steps[-1].timed_out
-        assert play.run.steps[-1].ms == 5000
+        assert play.session.run.at == "bad" and play.session.run.steps[-1].timed_out
+        assert play.session.run.steps[-1].ms == 5000
         assert "Time ran out, so the story chose for you: Wait." in screen_text(app)
 
 
@@ -203,7 +203,7 @@ async def test_timers_off_and_slow_are_honoured_and_saved(folders):
         await choose(pilot, "1")
         clock.now += 60
         await pilot.pause(0.25)
-        assert play.run.at == "two" and "to decide" not in screen_text(app)
+        assert play.session.run.at == "two" and "to decide" not in screen_text(app)
         # switch to slow in the settings: the running decision gets double time
         await pilot.press("s")
         await settle(pilot)
@@ -212,10 +212,10 @@ async def test_timers_off_and_slow_are_honoured_and_saved(folders):
         await settle(pilot)
         clock.now += 6
         await pilot.pause(0.25)
-        assert play.run.at == "two"
+        assert play.session.run.at == "two"
         clock.now += 5
         await pilot.pause(0.25)
-        assert play.run.at == "bad"
+        assert play.session.run.at == "bad"
     assert saved(folders)[0].settings.timers == "slow"
     assert json.loads(folders[2].read_text())["timers"] == "slow"
 
@@ -236,7 +236,7 @@ async def test_quit_and_resume_exactly(folders):
         await settle(pilot)
         play = app.screen
         assert isinstance(play, PlayScreen)
-        assert play.run.at == "two" and [s.choice for s in play.run.steps] == ["tell"]
+        assert play.session.run.at == "two" and [s.choice for s in play.session.run.steps] == ["tell"]
         await choose(pilot, "1")
         await settle(pilot)
     assert len(saved(folders)) == 1 and saved(folders)[0].ending == "good"
@@ -252,7 +252,7 @@ async def test_a_saves_folder_that_cannot_be_written_is_said_before_the_first_sc
         assert "a file is in the way of the folder" in text
         await choose(pilot, "1")
         await settle(pilot)
-        assert play.run.at == "two"  # the game goes on
+        assert play.session.run.at == "two"  # the game goes on
         assert "not being saved" in screen_text(app)
     assert folders[1].read_text() == "a file where the saves folder should be"
 
@@ -277,11 +277,11 @@ async def test_a_playthrough_open_elsewhere_offers_a_new_one(folders):
         await pilot.press("enter")  # Start a new playthrough
         await settle(pilot)
         play = app.screen
-        assert isinstance(play, PlayScreen) and play.run.steps == () and play.playthrough.id != first.id
+        assert isinstance(play, PlayScreen) and play.session.run.steps == () and play.session.playthrough.id != first.id
         await choose(pilot, "1")
         await settle(pilot)
     elsewhere.release()
-    assert {p.id for p in saved(folders)} == {first.id, play.playthrough.id}
+    assert {p.id for p in saved(folders)} == {first.id, play.session.playthrough.id}
     assert next(p for p in saved(folders) if p.id == first.id) == first  # untouched
 
 
@@ -321,7 +321,7 @@ async def test_a_finished_debrief_opens_again_from_the_library(folders):
         await pilot.press("enter")
         await settle(pilot)
         debrief = app.screen
-        assert isinstance(debrief, DebriefScreen) and debrief.run.finished
+        assert isinstance(debrief, DebriefScreen) and debrief.session.run.finished
         await pilot.press("r", *"later", "escape")
         await settle(pilot)
     (p,) = saved(folders)
@@ -336,13 +336,13 @@ async def test_replay_from_a_decision_keeps_the_original(folders):
     app = app_for(folders)
     async with app.run_test(size=(120, 40)) as pilot:
         debrief = await finish(pilot)
-        original = debrief.playthrough.id
+        original = debrief.session.playthrough.id
         debrief.query_one("#replay-1").press()
         await settle(pilot)
         play = app.screen
         assert isinstance(play, PlayScreen)
-        assert play.run.at == "two" and play.playthrough.id != original
-        assert play.playthrough.replay_of.playthrough == original
+        assert play.session.run.at == "two" and play.session.playthrough.id != original
+        assert play.session.playthrough.replay_of.playthrough == original
         await choose(pilot, "2")
         await settle(pilot)
     by_id = {p.id: p for p in saved(folders)}
@@ -413,7 +413,7 @@ async def test_any_size_and_resizing_keep_the_state(folders, size):
         await settle(pilot)
         await pilot.resize_terminal(*size)
         await settle(pilot)
-        assert isinstance(app.screen, PlayScreen) and app.screen.run.at == "two"
+        assert isinstance(app.screen, PlayScreen) and app.screen.session.run.at == "two"
         await choose(pilot, "1", "enter")
         await settle(pilot)
         await pilot.resize_terminal(*size)
@@ -446,7 +446,7 @@ async def test_resuming_uses_the_timers_the_player_needs_now(folders):
     app = app_for(folders)
     async with app.run_test(size=SIZE) as pilot:
         play = await open_scenario(pilot)  # the unfinished playthrough is first
-        assert play.run.at == "two" and play.playthrough.settings.timers == "off"
+        assert play.session.run.at == "two" and play.session.playthrough.settings.timers == "off"
         assert "to decide" not in screen_text(app)
 
 

@@ -181,6 +181,7 @@ def _explore(args: argparse.Namespace) -> int:
 
 def _debrief(args: argparse.Namespace) -> int:
     from game.debrief import group
+    from game.debrief.collect import collect
     from game.render.group_export import EXPORTS, FORMATS, to_text
     from game.authoring.library import bundled_dir
     from game.core.text import clean
@@ -193,7 +194,7 @@ def _debrief(args: argparse.Namespace) -> int:
         print("koers debrief: --min-group needs a number of 1 or more", file=sys.stderr)
         return EXIT_ERRORS
     library = group.Library([bundled_dir(), *args.scenarios])
-    collected = group.collect(args.paths, session=args.session, library=library)
+    collected = collect(args.paths, session=args.session)
     report = group.debrief(collected, library, language=args.lang, names=args.names, min_group=args.min_group,
                            session=args.session)
     # In a terminal, the facilitator view; piped or redirected, the same as plain text.

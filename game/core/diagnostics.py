@@ -83,7 +83,6 @@ CODES: dict[str, tuple[Severity, str]] = {
     "S004": (E, "save-too-deep"),
     "S005": (E, "save-number-too-large"),
     "S006": (E, "save-unreadable"),
-    "S007": (E, "save-duplicate-key"),
     "S101": (E, "save-missing-field"),
     "S102": (E, "save-wrong-type"),
     "S103": (E, "save-unknown-field"),

@@ -1,511 +1,29 @@
 """Group debrief: the saved playthroughs of a room, summed up for the trainer.
 
-Reading is built for folders full of files of unknown origin: every good
-playthrough counts exactly once, every file that does not count is named with
-a diagnostic (``file:line:col: CODE message``), and nothing raises. Saves are
-matched to scenarios by id, so the Dutch and the English playthroughs of one
-scenario are debriefed together; saves made on another version of a scenario
-form a group of their own, with a warning.
-
-Nothing here imports Textual: the exports, the CLI and the facilitator screens
-all read the same :class:`Report`.
+Saves are matched to scenarios by id, so the Dutch and the English
+playthroughs of one scenario are debriefed together; saves made on another
+version of a scenario form a group of their own, with a warning. Nothing here
+imports Textual: the exports, the CLI and the facilitator screens all read
+the same :class:`Report`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import os
 import statistics
-import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime, timezone
-from operator import attrgetter, itemgetter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple
 
-import attrs
-import msgspec
-from msgspec import Meta
-from msgspec.structs import astuple
-
-from game.core import model as m
-from game.saves import codec as saves
-from game.core.diagnostics import Diagnostic, ScenarioError
-from game.core.vocab import LANGUAGES, TIMERS
-from game.render.i18n import tr
 from game.authoring.library import scenario_files
 from game.authoring.loader import load
-from game.core.text import excerpt
-
-
-# Reading --------------------------------------------------------------------
-
-
-class Played(msgspec.Struct, frozen=True, gc=False):
-    """What a group debrief needs of one playthrough. Its steps are kept as
-    columns (``scenes[i]``, ``choices[i]``, ``times[i]`` and ``timeouts[i]``
-    are step i), which the counting reads whole; ten thousand playthroughs
-    read together share one copy of each id, and of each path of scenes. A
-    Struct without cycle collection: there are thousands, nothing changes
-    them, and none refers back to another."""
-
-    id: str
-    scenario: str
-    language: str
-    version: str
-    player: str
-    session: str | None
-    started: datetime
-    updated: datetime
-    timers: str
-    scenes: tuple[str, ...]
-    choices: tuple[str, ...]
-    times: tuple[int, ...]  # ms
-    timeouts: tuple[bool, ...]
-    meters: Mapping[str, int] | None  # after the last step
-    ending: str | None
-    shared: tuple[tuple[int, str], ...]  # (question index, answer) the player chose to share
-    replay_of: str | None
-
-    def steps(self) -> Iterator[tuple[str, str, int, bool]]:
-        """Each step as (scene, choice, ms, timed out)."""
-        return zip(self.scenes, self.choices, self.times, self.timeouts)
-
-
-_intern = sys.intern
-
-
-def played(p: saves.Playthrough) -> Played:
-    steps = p.steps
-    return Played(
-        p.id, p.scenario.id, p.scenario.language, p.scenario.version, p.player, p.session, p.started_at, p.updated_at,
-        p.settings.timers,
-        tuple(_intern(s.scene) for s in steps), tuple(_intern(s.choice) for s in steps),
-        tuple(s.ms for s in steps), tuple(s.timed_out for s in steps),
-        dict(steps[-1].meters) if steps else None,
-        p.ending,
-        tuple((i, r.answer) for i, r in sorted(p.reflections.items()) if r.shared),
-        p.replay_of.playthrough if p.replay_of else None,
-    )
-
-
-# The shape of a save exactly as Koers writes one, which msgspec checks in C
-# while it parses. Koers always writes all twelve top-level fields, so the
-# optional ones are required here too (the counts in _Reader.fast rely on it);
-# a file without them, like every file that does not fit, goes to load_save.
-# The ids and the digest are checked in _Reader.fast: a pattern here costs
-# more than the rest of the shape.
-_BIG = 10**saves.MAX_DIGITS  # load_save refuses numbers of more digits
-_Name = Annotated[str, Meta(min_length=1)]
-_Count = Annotated[int, Meta(ge=0, lt=_BIG)]
-_Whole = Annotated[int, Meta(gt=-_BIG, lt=_BIG)]
-_Time = Annotated[datetime, Meta(tz=True)]  # and in UTC, which fast() checks, as saves.parse_time does
-_Index = Annotated[str, Meta(pattern=r"\A" + saves.INDEX.pattern)]  # msgspec searches, so anchored
-_Nothing = Annotated[str, Meta(pattern="(?!)")]  # no string at all: where a scenario has no flags
-
-
-class _Shape(msgspec.Struct, forbid_unknown_fields=True, gc=False):  # nothing here forms a cycle
-    pass
-
-
-class _SettingsShape(_Shape):
-    timers: Literal[TIMERS]  # a tuple in Literal[...] means any one of its values
-
-
-class _ReflectionShape(_Shape):
-    answer: str
-    shared: bool
-
-
-class _ReplayShape(_Shape):
-    playthrough: str
-    step: _Count
-
-
-class _Decoder(NamedTuple):
-    decode: Callable[[bytes], Any]
-    meters: tuple[str, ...] | None  # the meters of every step, where the shape names them
-
-
-def _decoder(scene=_Name, choice=_Name, flag=_Name, meters=(), scenario=_Name, ending=_Name) -> _Decoder:  # noqa: ANN001
-    """The decoder for saves of this shape; by default, for any save Koers writes.
-    With ``meters``, every step holds exactly those, as a struct (cheaper to
-    build than a dict)."""
-
-    def shape(name: str, fields: list, **options: Any) -> type:
-        return msgspec.defstruct(name, fields, bases=(_Shape,), **options)
-
-    fields = [f"m{i}" for i in range(len(meters))]  # meter ids need not be Python names
-    named = shape("Meters", [(f, _Whole) for f in fields], rename=dict(zip(fields, meters))) if meters else None
-    step = shape("Step", [("scene", scene), ("choice", choice), ("ms", _Count), ("timed_out", bool),
-                          ("meters", named or dict[str, _Whole]), ("flags", list[flag]), ("at", _Time | None)])
-    ref = shape("ScenarioRef", [("id", scenario), ("language", Literal[LANGUAGES]), ("version", str), ("digest", str)])
-    save = shape("Save", [
-        ("koers_save", int), ("id", str), ("scenario", ref), ("player", str), ("session", _Name | None),
-        ("started", _Time), ("updated", _Time), ("settings", _SettingsShape), ("steps", list[step]),
-        ("ending", ending | None), ("reflections", dict[_Index, _ReflectionShape] | None),
-        ("replay_of", _ReplayShape | None), ("waited_ms", _Count),
-    ])
-    return _Decoder(msgspec.json.Decoder(save).decode, tuple(meters) or None)
-
-
-_ANY_SAVE = _decoder()
-
-
-def _one_of(values: Iterable[str]) -> Any:
-    """Exactly these strings; msgspec hands out the same object for each every time."""
-    values = tuple(sorted(set(values)))
-    return Literal[values] if values else _Nothing
-
-
-def _decoder_for(files: Sequence[m.Scenario]) -> _Decoder | None:
-    """A decoder for the saves of one scenario, made from ``files`` (usually
-    one: a translation has the same ids): its ids as literals, so that msgspec
-    checks them and ten thousand saves share one string for each, and its
-    meters by name when every file has the same. A save that does not fit,
-    such as one of another version, is read by _ANY_SAVE."""
-    if not files:
-        return None
-    meters = {tuple(s.meters) for s in files}
-    return _decoder(
-        scene=_one_of(sid for s in files for sid in s.scenes),
-        choice=_one_of(c.id for s in files for scene in s.scenes.values() for c in scene.choices),
-        flag=_one_of(f for s in files for f in s.flags),
-        meters=meters.pop() if len(meters) == 1 else (),
-        scenario=Literal[files[0].id],
-        ending=_one_of(e for s in files for e in s.endings),
-    )
-
-
-_NO_STEPS = ((),) * 7  # the seven columns of no steps
-_UTC = timezone.utc
-_uuid = saves.UUID.match
-_digest = saves.DIGEST.match
-_UNREADABLE = (msgspec.DecodeError, ValueError, RecursionError)  # UnicodeDecodeError is a ValueError
-
-
-class _Reader:
-    """Reads the saves of one collection, and learns as it goes: the digests
-    it has checked (a room plays one or two versions); one copy of each
-    value that many saves repeat, such as a language, a session code or a
-    path of scenes, for all of them to share; and, given the library, a
-    decoder made for each scenario it meets, tried first from then on."""
-
-    def __init__(self, library: Library | None = None) -> None:
-        self.library = library
-        self.digests: set[str] = set()  # checked
-        self.copies: dict = {}  # each value by itself
-        self.decoders: list[_Decoder] = []  # made for a scenario; the one that fitted last, first
-        self.tried: set[str] = set()  # the scenario ids a decoder was made for, or could not be
-
-    def read(self, path: str) -> Played:
-        """One save file; raises only SaveError."""
-        data = saves.read_save(path)
-        fast = self.fast(data)
-        return fast if fast is not None else played(saves.loads_save(data, path))
-
-    def _parse(self, data: bytes) -> tuple[Any, _Decoder] | None:
-        for i, decoder in enumerate(self.decoders):
-            try:
-                top = decoder.decode(data)
-            except _UNREADABLE:
-                continue
-            if i:
-                self.decoders.insert(0, self.decoders.pop(i))
-            return top, decoder
-        try:
-            top = _ANY_SAVE.decode(data)
-        except _UNREADABLE:
-            return None
-        sid = top.scenario.id
-        if self.library is not None and sid not in self.tried:
-            self.tried.add(sid)
-            one = self.library.one(sid, top.scenario.language)  # translations share the ids
-            made = _decoder_for([one] if one else list(self.library.languages(sid).values()))
-            if made is not None:
-                self.decoders.insert(0, made)
-        return top, _ANY_SAVE
-
-    def fast(self, data: bytes) -> Played | None:
-        """The playthrough in ``data`` if it is a save exactly as Koers writes
-        one, else None, and then :func:`saves.loads_save` decides, slowly and
-        with a diagnostic. Checked here: everything load_save checks, so that
-        this never accepts a file it would refuse (tests hold the two side by
-        side)."""
-        # With no backslash in the file (Koers writes one only when a player
-        # types one, or a quote), every '"' opens or closes a string, so
-        # counting them (below) finds the duplicate keys that msgspec silently drops.
-        if len(data) > saves.MAX_BYTES or b"\\" in data:
-            return None
-        parsed = self._parse(data)
-        if parsed is None:
-            return None
-        top, decoder = parsed
-        if top.koers_save != saves.SAVE_FORMAT or top.started.tzinfo is not _UTC or top.updated.tzinfo is not _UTC:
-            return None
-        steps, reflections, replay = top.steps, top.reflections, top.replay_of
-        scenes, choices, times, timeouts, meters, flags, ats = zip(*map(astuple, steps)) if steps else _NO_STEPS  # in C
-        if not all(at is None or at.tzinfo is _UTC for at in ats):
-            return None
-        n, r, p = len(steps), len(reflections) if reflections else 0, replay is not None
-        named = decoder.meters
-        if named is None:
-            inner = sum(map(len, meters + flags))
-            last = meters[-1] if n else None
-            choices = tuple(map(_intern, choices))  # literals need no interning
-        else:
-            inner = n * len(named) + sum(map(len, flags))
-            last = dict(zip(named, astuple(meters[-1]))) if n else None
-        # Every string is a key or a text value; every value counts for MAX_VALUES, keys not.
-        timed = n - ats.count(None)
-        strings = 27 + (top.session is not None) + (top.ending is not None) + 9 * n + timed + inner + 4 * r + 3 * p
-        values = 19 + 8 * n + inner + 3 * r + 2 * p
-        if values > saves.MAX_VALUES or data.count(b'"') != 2 * strings:
-            return None
-        sc = top.scenario
-        if not _uuid(top.id) or (p and not _uuid(replay.playthrough)):
-            return None
-        if sc.digest not in self.digests:
-            if not _digest(sc.digest):
-                return None
-            self.digests.add(sc.digest)
-        shared = tuple(sorted((int(key), x.answer) for key, x in reflections.items() if x.shared)) if r else ()
-        one = self.copies.setdefault
-        return Played(top.id, sc.id, one(sc.language, sc.language), one(sc.version, sc.version), top.player,
-                      top.session and one(top.session, top.session), top.started, top.updated, top.settings.timers,
-                      one(scenes, scenes), choices, times, one(timeouts, timeouts), last, top.ending, shared,
-                      replay.playthrough if p else None)
-
-
-def save_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[Diagnostic]]:
-    """The save files named or inside the folders named (and their subfolders),
-    each once, in a stable order; a path that does not exist, or a folder
-    that cannot be listed, gets a diagnostic. Inside folders only ``*.json``
-    counts, and hidden files (a save being written is one) never do."""
-    found: dict[str, str] = {}  # real path -> path as the trainer will recognise it
-    problems: list[Diagnostic] = []
-
-    def unlisted(exc: OSError) -> None:
-        problems.append(Diagnostic(exc.filename, 1, 1, "S006", f"cannot read the folder: {exc.strerror or exc}"))
-
-    for given in paths:
-        name = os.fspath(given)
-        if os.path.isdir(name):
-            real = os.path.realpath(name)  # once per folder: per file it costs more than reading the file
-            for folder, dirs, files in os.walk(name, onerror=unlisted):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                # Joined by hand: os.path.join per file costs a fifth of reading it.
-                inside = os.path.normpath(os.path.join(real, os.path.relpath(folder, name))) + os.sep
-                shown = os.path.join(folder, "")
-                files.sort()
-                for file in files:
-                    if file.endswith(".json") and not file.startswith("."):
-                        found.setdefault(inside + file, shown + file)
-        elif os.path.isfile(name):
-            found.setdefault(os.path.realpath(name), name)
-        else:
-            problems.append(Diagnostic(name, 1, 1, "S006", "cannot read the save: no such file or folder"))
-    return list(found.values()), problems
-
-
-@attrs.frozen
-class Collected:
-    """The playthroughs that count, and an account of every file that does not."""
-
-    played: tuple[Played, ...]
-    skipped: tuple[Diagnostic, ...]  # every file not counted, with why
-    paths: Mapping[str, str] = attrs.field(factory=dict, repr=False)  # playthrough id -> the file that counts
-    other_sessions: int = 0  # good saves left out by --session
-
-
-def collect(
-    paths: Iterable[str | os.PathLike[str]], session: str | None = None, library: Library | None = None
-) -> Collected:
-    """Read every save under ``paths``; each playthrough counts once, however
-    many copies of it there are. Of two different copies of one playthrough
-    (a save copied mid-game), the one updated last counts. Given the
-    ``library`` the debrief will use, saves are read with a decoder made for
-    their scenario: the same playthroughs, sooner."""
-    with _no_cycle_collection():
-        return _collect(paths, session, _Reader(library))
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Nothing a debrief builds forms a reference cycle, so the cycle collector
-    would only walk the growing heap of playthroughs again and again: a third
-    of the time for a big folder."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
-_in_order = attrgetter("started", "id")
-
-
-def _collect(paths: Iterable[str | os.PathLike[str]], session: str | None, reader: _Reader) -> Collected:
-    files, skipped = save_files(paths)
-    by_id: dict[str, tuple[Played, str]] = {}
-    losers: list[tuple[Played, str]] = []  # copies that do not count
-    other = 0
-    for path in files:
-        try:
-            p = reader.read(path)
-        except saves.SaveError as exc:
-            skipped.append(exc.diagnostic)
-            continue
-        if session is not None and p.session != session:
-            other += 1
-            continue
-        kept = by_id.get(p.id)
-        if kept is None:
-            by_id[p.id] = (p, path)
-        elif (p.updated, len(p.scenes)) > (kept[0].updated, len(kept[0].scenes)):
-            losers.append(kept)
-            by_id[p.id] = (p, path)
-        else:
-            losers.append((p, path))
-    for p, path in losers:
-        winner = by_id[p.id][1]
-        if p == by_id[p.id][0]:
-            why = f"the same playthrough as {winner}; counted once"
-        else:
-            why = f"an older copy of the playthrough in {winner}; the newer copy counts"
-        skipped.append(Diagnostic(path, 1, 1, "G001", why))
-    kept_played = sorted((p for p, _ in by_id.values()), key=_in_order)
-    paths = {pid: path for pid, (_, path) in by_id.items()}
-    return Collected(tuple(kept_played), tuple(sorted(skipped)), paths, other)
-
-
-# The debrief ----------------------------------------------------------------
-
-
-@attrs.frozen
-class Count:
-    """How many of the group (out of ``total``) did one thing; ``None`` when
-    the number is hidden by the minimum group size (see :func:`_hide`)."""
-
-    count: int | None
-    total: int | None  # None where the total is hidden: then so is the share
-
-    @property
-    def percent(self) -> int | None:
-        if self.count is None or not self.total:
-            return None
-        return round(100 * self.count / self.total)
-
-
-@attrs.frozen
-class Option:
-    """One option of a decision as the players saw it, with how many took it.
-
-    Usually one choice. Choices with the same text (written twice with
-    opposite conditions, so that the same words lead on differently) are one
-    option to everyone who played, and are counted as one; ``choices`` keeps
-    each for its coaching note."""
-
-    choices: tuple[m.Choice, ...]
-    count: Count
-
-    @property
-    def choice(self) -> m.Choice:
-        return self.choices[0]
-
-
-@attrs.frozen
-class Decision:
-    number: int
-    scene: m.Scene
-    speaker: str
-    options: tuple[Option, ...]
-    reached: Count  # playthroughs that took this decision at least once, out of all
-    taken: int  # times it was taken (a loop can bring a player back)
-    repeated: bool  # whether some players took it more than once (then the options count times)
-    median_s: float | None
-    q1_s: float | None
-    q3_s: float | None
-    timed_out: int | None  # None: hidden by the minimum group size
-    prompts: tuple[m.Concept, ...]  # the concepts its choices exercise, for the discussion
-    hidden: bool  # fewer playthroughs than the minimum group size reached it
-
-    @property
-    def name(self) -> str:
-        """What the decision is called: its scene's title, or the opening of its text."""
-        return self.scene.title.strip() or excerpt(self.scene.text.common, 50)
-
-
-@attrs.frozen
-class Route:
-    """Choices that a number of playthroughs took in this order: to an ending,
-    or (with ``ending`` None) the beginning they shared."""
-
-    choices: tuple[m.Choice, ...]
-    ending: m.Ending | None
-    count: int
-
-
-@attrs.frozen
-class MeterRow:
-    ending: m.Ending
-    count: int
-    averages: tuple[tuple[m.Meter, float], ...]
-
-
-@attrs.frozen
-class Answer:
-    question: str
-    answers: tuple[tuple[str, str], ...]  # (who, answer); who is "" without --names
-
-
-@attrs.frozen
-class Debrief:
-    """One scenario at one version, as the group played it."""
-
-    scenario: m.Scenario  # the file whose words the debrief shows
-    version: str
-    languages: tuple[tuple[str, int | None], ...]  # None: hidden by the minimum group size
-    playthroughs: int
-    finished: Count  # hidden exactly when how many did not finish is
-    replays: int | None  # replays of a decision, left out of every number; None: fewer than the minimum group
-    timers: tuple[tuple[str, int | None], ...]
-    endings: tuple[tuple[m.Ending, Count], ...]
-    decisions: tuple[Decision, ...]
-    routes: tuple[Route, ...]
-    beginnings: tuple[Route, ...]  # where no whole route is shared: the longest shared starts
-    meters: tuple[MeterRow, ...]
-    reflections: tuple[Answer, ...]
-    played: tuple[Played, ...] = attrs.field(repr=False)  # in the order they started
-    names: bool = False  # show the players' pseudonyms
-    min_group: int = 1
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def unfinished(self) -> int | None:
-        return None if self.finished.count is None else self.playthroughs - self.finished.count
-
-    def players(self) -> Iterator[tuple[int, int, Played]]:
-        """Each playthrough with its number and its player's, both counted from 1
-        in the order they started: a player's second playthrough has the
-        player's number and a number of its own."""
-        numbers: dict[str, int] = {}
-        for i, p in enumerate(self.played, 1):
-            yield i, numbers.setdefault(p.player, len(numbers) + 1), p
-
-
-@attrs.frozen
-class Report:
-    debriefs: tuple[Debrief, ...]
-    skipped: tuple[Diagnostic, ...]
-    other_sessions: int = 0
-    session: str | None = None
-    language: str = "en"  # of the report's own words; each debrief speaks its scenario's language
-
+from game.core import model as m
+from game.core.diagnostics import Diagnostic, ScenarioError
+from game.core.vocab import LANGUAGES
+from game.debrief.collect import Collected, no_cycle_collection
+from game.debrief.privacy import hide, visible
+from game.debrief.report import Answer, Count, Debrief, Decision, MeterRow, Option, Report, Route
+from game.render.i18n import tr
+from game.saves.playthrough import Playthrough
 
 ROUTES = 5  # the most common routes shown
 
@@ -577,15 +95,15 @@ def debrief(
     endings and routes with fewer than ``min_group`` players are not counted
     out loud.
     """
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _debrief_all(collected, library, language, names, min_group, session)
 
 
 def _debrief_all(collected, library, language, names, min_group, session) -> Report:  # noqa: ANN001
     skipped = list(collected.skipped)
-    groups: dict[tuple[str, str], list[Played]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[Playthrough]] = defaultdict(list)
     for p in collected.played:
-        groups[(p.scenario, p.version)].append(p)
+        groups[(p.scenario.id, p.scenario.version)].append(p)
     for sid, version in [key for key in groups if key[0] not in library]:
         skipped.extend(
             Diagnostic(collected.paths.get(p.id, f"{p.id}.json"), 1, 1, "G002",
@@ -621,41 +139,18 @@ def _pick(sid: str, version: str, languages: Counter, library: Library, language
     return chosen, warnings
 
 
-def _hide(counts: Sequence[int], min_group: int) -> list[bool]:
-    """Which of ``counts``, the parts of one whole, to keep private so that no
-    number of 1 to ``min_group`` - 1 players is shown or can be worked out
-    from what is shown (docs/group-debrief.md): those below ``min_group``,
-    then the smallest shown ones, until the hidden ones add up to at least
-    ``min_group`` (or all are hidden). Give every table the rest of its whole
-    as one more count, so that no total gives a hidden count away either."""
-    if 0 < sum(counts) < min_group:  # the whole is shown: with it, shown parts (zeros too) give the rest away
-        return [True] * len(counts)
-    hidden = [0 < c < min_group for c in counts]
-    while 0 < sum(c for c, h in zip(counts, hidden) if h) < min_group:
-        shown = [(c, i) for i, c in enumerate(counts) if c and not hidden[i]]
-        if not shown:
-            break
-        hidden[min(shown)[1]] = True
-    return hidden
-
-
-def _kept(counts: Sequence[int], min_group: int) -> list[int | None]:
-    """``counts`` with the private ones (see _hide) as None."""
-    return [None if h else c for c, h in zip(counts, _hide(counts, min_group))]
-
-
-def _beginnings(played: list[Played], scenario: m.Scenario, min_group: int) -> tuple[Route, ...]:
+def _beginnings(played: list[Playthrough], scenario: m.Scenario, min_group: int) -> tuple[Route, ...]:
     """The longest beginnings (in decisions) that two or more playthroughs,
     and at least ``min_group``, share, each shown only where those who did
     not start so are none or ``min_group`` or more too."""
     decisions = {sid for sid, scene in scenario.scenes.items() if scene.is_decision}
     counts: Counter[tuple[tuple[str, str], ...]] = Counter()
     for p in played:
-        picked = tuple((s, c) for s, c in zip(p.scenes, p.choices) if s in decisions)
+        picked = tuple((s.scene, s.choice) for s in p.steps if s.scene in decisions)
         counts.update(picked[:k] for k in range(1, len(picked) + 1))
     total = len(played)
     shared = [(path, n) for path, n in counts.items()
-              if n >= max(2, min_group) and not any(_hide([n, total - n], min_group))]
+              if n >= max(2, min_group) and not any(hide([n, total - n], min_group))]
     longest = [(path, n) for path, n in shared
                if not any(len(other) > len(path) and other[: len(path)] == path for other, _ in shared)]
     longest.sort(key=lambda item: (-len(item[0]), -item[1], item[0]))
@@ -669,7 +164,7 @@ def _beginnings(played: list[Played], scenario: m.Scenario, min_group: int) -> t
 
 def _kept_by_name(counts: Counter[str], min_group: int) -> tuple[tuple[str, int | None], ...]:
     names = sorted(counts)
-    return tuple(zip(names, _kept([counts[n] for n in names], min_group)))
+    return tuple(zip(names, visible([counts[n] for n in names], min_group)))
 
 
 def _quartiles(values: list[float]) -> tuple[float, float, float]:
@@ -679,49 +174,37 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
     return q2, q1, q3
 
 
-_scenes_of, _choices_of, _ending_of = attrgetter("scenes"), attrgetter("choices"), attrgetter("ending")
-_columns_of = attrgetter("choices", "times", "timeouts")
-_language_of, _timers_of = attrgetter("language"), attrgetter("timers")
-
-
 class _Tally:
-    """What one group did, counted by whole columns at a time, in C: with
-    thousands of playthroughs, a Python loop over every step (or even every
-    playthrough) takes longer than reading the files."""
+    """What one group did: per scene, the choices taken, the times and the
+    timeouts; the endings, the routes to them and the meters there; and the
+    shared reflections."""
 
-    def __init__(self, group: list[Played]) -> None:
+    def __init__(self, group: list[Playthrough]) -> None:
         self.played = [p for p in group if p.replay_of is None]
         self.replays = len(group) - len(self.played)  # replays of a decision, left out of every number
         played = self.played
-        self.languages = Counter(map(_language_of, played))
-        self.timers = Counter(map(_timers_of, played))
+        self.languages = Counter(p.scenario.language for p in played)
+        self.timers = Counter(p.settings.timers for p in played)
         done = [p for p in played if p.ending is not None]
-        self.endings = Counter(map(_ending_of, done))
-        self.routes = Counter(zip(map(_scenes_of, done), map(_choices_of, done), map(_ending_of, done)))
+        self.endings = Counter(p.ending for p in done)
+        self.routes = Counter((tuple(s.scene for s in p.steps), tuple(s.choice for s in p.steps), p.ending)
+                              for p in done)
         self.finals: dict[str, list[Mapping[str, int]]] = defaultdict(list)  # ending -> the meters at the end
         for p in done:
-            if p.meters is not None:
-                self.finals[p.ending].append(p.meters)
-        self.shared = [(index, answer, p.player) for p in played if p.shared for index, answer in p.shared]
-        # Many players, few paths: everyone who went through the same scenes
-        # in the same order is one table, whose columns (transposed in C) are
-        # the choices, times and timeouts at each of those scenes.
-        paths: dict[tuple[str, ...], list[Played]] = defaultdict(list)
-        for p in played:
-            paths[p.scenes].append(p)
-        self.paths = {path: len(ps) for path, ps in paths.items()}  # path -> playthroughs
+            if p.steps and p.ending is not None:
+                self.finals[p.ending].append(p.steps[-1].meters)
+        self.shared = [(index, r.answer, p.player) for p in played for index, r in p.reflections.items() if r.shared]
+        self.paths: Counter[tuple[str, ...]] = Counter(tuple(s.scene for s in p.steps) for p in played)
         self.taken: dict[str, Counter[str]] = defaultdict(Counter)  # scene -> choice -> times taken
         self.times: dict[str, list[int]] = defaultdict(list)  # scene -> ms, every time it was taken
         self.timeouts: Counter[str] = Counter()
         self.reached: Counter[str] = Counter()  # scene -> playthroughs that took it at least once
-        for path, ps in paths.items():
-            for scene in set(path):
-                self.reached[scene] += len(ps)
-            choices, times, timeouts = zip(*map(_columns_of, ps))
-            for scene, picked, ms, late in zip(path, zip(*choices), zip(*times), zip(*timeouts)):
-                self.taken[scene].update(picked)
-                self.times[scene] += ms
-                self.timeouts[scene] += late.count(True)
+        for p in played:
+            self.reached.update({s.scene for s in p.steps})
+            for s in p.steps:
+                self.taken[s.scene][s.choice] += 1
+                self.times[s.scene].append(s.ms)
+                self.timeouts[s.scene] += s.timed_out
 
 
 def _debrief(sid, version, tally, library, language, names, min_group, others) -> Debrief:  # noqa: ANN001
@@ -751,11 +234,11 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
         listed = [tuple(cs) for cs in same_text.values()]
         sums = [sum(counts.get(c.id, 0) for c in cs) for cs in listed]
         if n == came:  # each player took it once: the options and those who never came to it make the whole group
-            *kept, missed = _kept([*sums, total - came], min_group)
+            *kept, missed = visible([*sums, total - came], min_group)
             came_count = Count(None if missed is None else came, total)
         else:  # a loop: the options count times, not players
-            kept = _kept(sums, min_group)
-            came_count = Count(_kept([came, total - came], min_group)[0], total)
+            kept = visible(sums, min_group)
+            came_count = Count(visible([came, total - came], min_group)[0], total)
         # A share of a hidden number of players would give that number away.
         options = tuple(Option(cs, Count(kept[i], n if came_count.count is not None else None))
                         for i, cs in enumerate(listed))
@@ -765,7 +248,7 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
             timeout_option = next((o for o in options if any(c.id == scene.timer.timeout for c in o.choices)), None)
             if timeout_option is not None and timeout_option.count.count is not None:
                 # Those who chose it themselves are the option's count less those whose time ran out.
-                if not any(_hide([late, timeout_option.count.count - late], min_group)):
+                if not any(hide([late, timeout_option.count.count - late], min_group)):
                     ran_out = late
         median = q1 = q3 = None
         if not hidden_all:
@@ -786,7 +269,7 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
     listed_endings = list(scenario.endings.values())
     finished = sum(endings.values())
     counts = [endings.get(e.id, 0) for e in listed_endings]
-    *kept, _gone, unfinished = _kept([*counts, finished - sum(counts), total - finished], min_group)
+    *kept, _gone, unfinished = visible([*counts, finished - sum(counts), total - finished], min_group)
     ending_counts = tuple((e, Count(kept[i], total)) for i, e in enumerate(listed_endings))
     shown_endings = {e.id: c.count for e, c in ending_counts}
 
@@ -803,7 +286,7 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
             to_ending[key[2]].append((key, count))
     routes = []
     for ending, found in to_ending.items():
-        kept_routes = _kept([count for _, count in found] + [shown_endings[ending] - sum(c for _, c in found)], min_group)
+        kept_routes = visible([count for _, count in found] + [shown_endings[ending] - sum(c for _, c in found)], min_group)
         routes += [(key, count) for (key, count), k in zip(found, kept_routes) if k is not None]
     routes.sort(key=lambda item: (-item[1], item[0]))
     route_list = tuple(
@@ -815,17 +298,12 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
 
     meter_rows = []
     meters = list(scenario.meters.values())
-    # A save of a version without a meter has it at its start. Two keys more,
-    # which no meter id can be, so that itemgetter gives a tuple for one
-    # meter or none too.
-    starts = {**{meter.id: meter.start for meter in meters}, "": 0, " ": 0}
-    values_of = itemgetter(*starts)
     for e in listed_endings:
         finals = tally.finals.get(e.id, [])
         if not finals or not shown_endings.get(e.id):  # as many as reached the ending: shown only if that is
             continue
-        columns = zip(*map(values_of, map(starts.__or__, finals)))  # a meter at a time, in C
-        averages = tuple((meter, sum(column) / len(finals)) for meter, column in zip(meters, columns))
+        # A save of a version without a meter has it at its start.
+        averages = tuple((meter, sum(f.get(meter.id, meter.start) for f in finals) / len(finals)) for meter in meters)
         meter_rows.append(MeterRow(e, len(finals), averages))
 
     questions = scenario.debrief.reflection

@@ -17,7 +17,7 @@ from game.core import model as m
 from game.render.i18n import decimal, tr
 from game.render.markdown import escape
 from game.core.run import Run
-from game.saves.codec import Playthrough
+from game.saves.playthrough import Playthrough
 from game.core.text import clean, excerpt, flat, paragraphs, plain
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 
 from game.core import model as m
-from game.debrief.group import Count, Debrief, Decision, Report, Route
+from game.debrief.report import Count, Debrief, Decision, Report, Route
 from game.render.i18n import decimal, tr
 from game.render.markdown import escape
 from game.core.text import clean, paragraphs, plain, spans
@@ -431,7 +431,8 @@ def to_csv(report: Report) -> str:
                 rating = tr(lang, f"rating.{ending.rating}") if ending and ending.rating else ""
                 ending_cells = (p.ending or "", rating)
             decision = 0
-            for scene_id, choice_id, ms, timed_out in p.steps():
+            for step in p.steps:
+                scene_id, choice_id, ms, timed_out = step.scene, step.choice, step.ms, step.timed_out
                 scene = scenes.get(scene_id)
                 if scene is not None and not scene.is_decision:
                     continue
@@ -441,7 +442,7 @@ def to_csv(report: Report) -> str:
                     choice_cells, late = (hidden, ""), hidden
                 else:
                     choice_cells, late = (choice_id, _one_line(choice.text) if choice else ""), yes if timed_out else no
-                row = (p.session or "", who, number, p.language, p.version, decision, scene_id, *choice_cells,
+                row = (p.session or "", who, number, p.scenario.language, p.scenario.version, decision, scene_id, *choice_cells,
                        f"{ms / 1000:.1f}", late, *ending_cells)
                 writer.writerow([_cell(v) for v in row])
     return buf.getvalue()

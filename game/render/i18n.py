@@ -45,6 +45,16 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "play.consequence": "What happened",
         "play.to_debrief": "Press Enter for your debrief.",
         "play.notes": "Note",
+        "note.language": "this playthrough began in '{before}' and continues in '{now}'",
+        "note.since_version": "the scenario changed since this save (version {before} → {now})",
+        "note.since_edit": "the scenario changed since this save (version {before}, edited)",
+        "note.other_language": "the '{language}' scenario differs from this save",
+        "note.misfit": "this save does not fit its scenario",
+        "note.stopped": "{cause}: resumed at {place} after {kept} of {total} decisions",
+        "note.changed": "{since}; every decision still fits",
+        "note.ending_moved": "this playthrough ended at '{was}'; it now stands at {place}",
+        "note.at_scene": "scene '{id}'",
+        "note.at_ending": "ending '{id}'",
         "debrief.title": "Debrief",
         "debrief.ending": "Ending: {title}",
         "debrief.rating": "Rating: {rating}",
@@ -275,6 +285,16 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "play.consequence": "Wat er gebeurde",
         "play.to_debrief": "Druk op Enter voor je nabespreking.",
         "play.notes": "Let op",
+        "note.language": "deze speelronde begon in '{before}' en gaat verder in '{now}'",
+        "note.since_version": "het scenario is veranderd sinds deze speelronde is opgeslagen (versie {before} → {now})",
+        "note.since_edit": "het scenario is veranderd sinds deze speelronde is opgeslagen (versie {before}, bewerkt)",
+        "note.other_language": "het scenario in '{language}' wijkt af van deze opgeslagen speelronde",
+        "note.misfit": "deze opgeslagen speelronde past niet bij haar scenario",
+        "note.stopped": "{cause}: verder bij {place} na {kept} van de {total} beslissingen",
+        "note.changed": "{since}; elke beslissing past nog",
+        "note.ending_moved": "deze speelronde eindigde bij '{was}'; nu staat ze bij {place}",
+        "note.at_scene": "scène '{id}'",
+        "note.at_ending": "einde '{id}'",
         "debrief.title": "Nabespreking",
         "debrief.ending": "Einde: {title}",
         "debrief.rating": "Beoordeling: {rating}",
@@ -509,13 +529,6 @@ def tr(lang: str, key: str, **values: object) -> str:
     """The interface string ``key`` in ``lang`` (English when ``lang`` is unknown)."""
     table = STRINGS.get(lang, STRINGS["en"])
     return table[key].format(**values) if values else table[key]
-
-
-def not_saved(lang: str, folder: object, kind: str, detail: str) -> str:
-    """The sentence that tells a player their playthrough is not being saved (see game.saves.store.NotSaved)."""
-    known = ("permission", "full", "not_a_folder", "too_large")
-    reason = tr(lang, f"save.{kind}") if kind in known else detail
-    return tr(lang, "save.not_saved", folder=folder, reason=reason)
 
 
 def default_language(environ: Mapping[str, str] | None = None) -> str:

@@ -15,7 +15,12 @@ import os
 import tempfile
 from pathlib import Path
 
-from game.saves import codec as saves
+import attrs
+
+from game.core.diagnostics import Diagnostic
+from game.saves import codec
+from game.saves.explain import SaveError
+from game.saves.playthrough import Playthrough
 
 #: Kinds of failure a player is told about in their own words; anything else keeps the system's.
 PERMISSION, FULL, NOT_A_FOLDER, TOO_LARGE, OTHER = "permission", "full", "not_a_folder", "too_large", "other"
@@ -70,6 +75,16 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
+@attrs.frozen
+class Mine:
+    """A player's own playthroughs in a saves folder, each newest first. Only
+    their own: on a shared laptop another player's reflections are private."""
+
+    unfinished: tuple[Playthrough, ...]
+    finished: tuple[Playthrough, ...]
+    unreadable: tuple[Diagnostic, ...]  # every file that is not a good save (it names no player to go by)
+
+
 class Store:
     """One saves folder, as a player's process uses it."""
 
@@ -81,7 +96,7 @@ class Store:
         made if need be, and a small file written and removed again."""
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, probe = tempfile.mkstemp(prefix=saves.TEMP_PREFIX, dir=self.folder)
+            fd, probe = tempfile.mkstemp(prefix=codec.TEMP_PREFIX, dir=self.folder)
             try:
                 os.write(fd, b"{}\n")
                 os.fsync(fd)
@@ -91,11 +106,11 @@ class Store:
         except OSError as exc:
             raise NotSaved.of(self.folder, exc) from None
 
-    def write(self, playthrough: saves.Playthrough) -> Path:
-        """Save atomically (saves.save); NotSaved when it cannot be done."""
+    def write(self, playthrough: Playthrough) -> Path:
+        """Save atomically (codec.save); NotSaved when it cannot be done."""
         try:
-            return saves.save(self.folder, playthrough)
-        except saves.SaveError as exc:
+            return codec.save(self.folder, playthrough)
+        except SaveError as exc:
             raise NotSaved(self.folder, TOO_LARGE, exc.diagnostic.message) from None
         except OSError as exc:
             raise NotSaved.of(self.folder, exc) from None
@@ -123,3 +138,21 @@ class Store:
             if same:
                 return Lock(path, fd)
             os.close(fd)
+
+    def mine(self, player: str | None) -> Mine:
+        """The playthroughs ``player`` may resume and whose debriefs are theirs."""
+        good, bad = codec.list_saves(self.folder)
+        own = [p for _path, p in good if p.player == player]
+        return Mine(tuple(p for p in own if not p.finished), tuple(p for p in own if p.finished), tuple(bad))
+
+    def discard(self, playthrough: Playthrough) -> bool:
+        """Remove a playthrough's save; False when another Koers plays it now.
+        OSError when the file cannot be removed."""
+        lock = self.lock(playthrough.id)
+        if lock is None:
+            return False
+        try:
+            (self.folder / f"{playthrough.id}.json").unlink(missing_ok=True)
+        finally:
+            lock.release()
+        return True

@@ -1,26 +1,36 @@
-"""The Koers app and the factory that builds it from folders."""
+"""The Koers app and the factory that builds it from folders.
+
+Attributes down, messages up: screens get what they show when they are made,
+read the settings and the clock through ``koers``, and post a message for
+anything the app should do (play, resume, discard, open a debrief, replay).
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App
+from textual.reactive import reactive
 from textual.screen import Screen
 
-from game.render.i18n import default_language, tr
 from game.prefs import Prefs, default_prefs_path, load_prefs, save_prefs
+from game.render.i18n import default_language, tr
 from game.tui.commands import KoersCommands
+from game.tui.debrief import DebriefScreen
+from game.tui.library import LibraryScreen
+from game.tui.play import PlayScreen
 
 # The first frame (the library, or the name prompt) needs none of the engine:
 # it is imported where a scenario is first played, so start-up does not wait.
 if TYPE_CHECKING:
     from game.core.model import Scenario
-    from game.core.run import Run
-    from game.saves.codec import Playthrough
-    from game.saves.store import Lock, NotSaved, Store
+    from game.play.session import PlaySession
+    from game.saves.playthrough import Playthrough
+    from game.saves.store import Store
 
 
 class KoersApp(App[None]):
@@ -32,6 +42,9 @@ class KoersApp(App[None]):
         ("s", "settings", ""),
         ("q", "quit", ""),
     ]
+
+    #: The player's settings; screens that show them watch this.
+    prefs: reactive[Prefs] = reactive(Prefs, init=False, always_update=True)
 
     def __init__(
         self,
@@ -50,12 +63,11 @@ class KoersApp(App[None]):
         self.bundled = bundled
         self.saves_dir = Path(saves_dir)
         self.prefs_path = prefs_path
-        self.prefs = prefs
+        self.set_reactive(KoersApp.prefs, prefs)
         self.start_scenario = scenario
         self.clock = clock
         self._store: Store | None = None
-        self.held: Lock | None = None  # the playthrough this process is playing, locked against others
-        self.unsaved: str | None = None  # why the playthrough is not being saved, while it is not
+        self.session: PlaySession | None = None  # the playthrough this process is playing, locked against others
         self.prefs_ignored: str | None = None  # why the settings file was passed over, if it was
         self._typical: dict[str, int] = {}  # scenario digest -> decisions on a typical path
 
@@ -71,24 +83,23 @@ class KoersApp(App[None]):
     def remember(self, **changes: object) -> None:
         self.prefs = self.prefs._replace(**changes)
         save_prefs(self.prefs_path, self.prefs)
+        if self.session is not None:
+            self.session.set_timers(self.prefs.timers)
 
     # -- starting ----------------------------------------------------------
 
     def on_mount(self) -> None:
-        from game.tui.library import LibraryScreen
-
         if self.prefs_ignored:
             self.notify(self.tr("prefs.ignored", path=str(self.prefs_path), reason=self.prefs_ignored),
                         severity="warning", timeout=10, markup=False)
-
-        self.push_screen(LibraryScreen())
+        self.push_screen(LibraryScreen(self.scenario_dirs, self.bundled, self.saves_dir))
         if self.start_scenario is not None:
             self.play_new(self.start_scenario)
         elif self.prefs.player is None:
             self.ask_player(lambda: None)
 
     def on_unmount(self) -> None:
-        self.let_go()
+        self._let_go()
 
     def ask_player(self, then: Callable[[], None]) -> None:
         from game.tui.dialogs import NameScreen
@@ -98,108 +109,112 @@ class KoersApp(App[None]):
                 return
             player, session, lang = result
             self.remember(player=player, session=session, lang=lang)
-            for screen in self.screen_stack:
-                if isinstance(screen, LibraryScreen):
-                    screen.settings_changed()
             then()
-
-        from game.tui.library import LibraryScreen
 
         self.push_screen(NameScreen(self.prefs.player or "", self.prefs.session or "", self.lang), answered)
 
+    @on(LibraryScreen.Play)
+    def _play_chosen(self, message: LibraryScreen.Play) -> None:
+        self.play_new(message.scenario)
+
+    @on(LibraryScreen.Resume)
+    def _resume_chosen(self, message: LibraryScreen.Resume) -> None:
+        session = self._reopen(message.scenario, message.playthrough)
+        if session is not None:
+            self._open_play(session)
+
+    @on(LibraryScreen.Review)
+    def _review_chosen(self, message: LibraryScreen.Review) -> None:
+        session = self._reopen(message.scenario, message.playthrough)
+        if session is None:
+            return
+        if not session.run.finished:  # the scenario changed under the save: the story goes on from where it fits
+            self._open_play(session)
+        else:
+            self._hold(session)
+            self.push_screen(DebriefScreen(session))
+
+    @on(LibraryScreen.Discard)
+    def _discard_chosen(self, message: LibraryScreen.Discard) -> None:
+        """Remove an unfinished playthrough's save, unless another Koers plays it now."""
+        try:
+            discarded = self.store.discard(message.playthrough)
+        except OSError as exc:
+            self.notify(str(exc.strerror or exc), severity="error", markup=False)
+            return
+        if not discarded:
+            self.notify(self.tr("lock.text", title=message.playthrough.scenario.id), severity="warning", markup=False)
+        if isinstance(self.screen, LibraryScreen):
+            self.screen.refresh_entries()
+
     def play_new(self, scenario: Scenario) -> None:
         def start() -> None:
-            from game.core.run import Run, RunError
-            from game.saves.codec import Playthrough, Settings
+            from game.core.run import RunError
+            from game.play.session import PlaySession
 
             try:
-                run = Run.start(scenario)
+                session = PlaySession.start(scenario, self.store, self.prefs.player or "", self.prefs.session,
+                                            self.prefs.timers, self.clock)
             except RunError as exc:
                 self.cannot_go_on(exc)
                 return
-            p = Playthrough.new(scenario, self.prefs.player, session=self.prefs.session,
-                                settings=Settings(timers=self.prefs.timers))
-            if self.hold(p):
-                self.open_play(scenario, p, run, [])
+            self._open_play(session)
 
         if self.prefs.player is None:
             self.ask_player(start)
         else:
             start()
 
-    def play_saved(self, scenario: Scenario, playthrough: Playthrough) -> None:
-        resumed = self.resume(scenario, playthrough)
-        if resumed is not None:
-            self.open_play(scenario, playthrough, *resumed)
-
-    def open_debrief(self, scenario: Scenario, playthrough: Playthrough) -> None:
-        from game.tui.debrief import DebriefScreen
-
-        resumed = self.resume(scenario, playthrough)
-        if resumed is None:
-            return
-        run, notes = resumed
-        if not run.finished:  # the scenario changed under the save: the story goes on from where it fits
-            self.open_play(scenario, playthrough, run, notes)
-            return
-        self.push_screen(DebriefScreen(scenario, run, playthrough))
-
-    def resume(self, scenario: Scenario, playthrough: Playthrough) -> tuple[Run, list[str]] | None:
-        """The run of a saved playthrough, held for this process; None (and
-        the player told why) when it is open elsewhere or cannot go on."""
+    def _reopen(self, scenario: Scenario, playthrough: Playthrough) -> PlaySession | None:
+        """A saved playthrough, held for this process; None (and the player
+        told why) when it is open elsewhere or cannot go on."""
         from game.core.run import RunError
-        from game.saves.codec import resume
+        from game.play.session import Locked, PlaySession
+        from game.tui.dialogs import LockedScreen
 
+        if self.session is not None and self.session.playthrough.id == playthrough.id:
+            self._let_go()  # held by this process: open it afresh
         try:
-            run, notes = resume(playthrough, scenario)
+            return PlaySession.reopen(scenario, playthrough, self.store, self.prefs.timers, self.clock)
         except RunError as exc:
             self.cannot_go_on(exc)
-            return None
-        if not self.hold(playthrough):
-            from game.tui.dialogs import LockedScreen
-
+        except Locked:
             def answered(new: bool | None) -> None:
                 if new:
                     self.play_new(scenario)
 
-            self.push_screen(LockedScreen(scenario.title), answered)
-            return None
-        return run, notes
+            self.push_screen(LockedScreen(scenario.title, self.lang), answered)
+        return None
 
-    def open_play(self, scenario: Scenario, playthrough: Playthrough, run: Run, notes: list[str]) -> None:
-        import attrs
+    def _hold(self, session: PlaySession) -> None:
+        """``session`` is the playthrough this app plays now (one at a time)."""
+        self._let_go()
+        self.session = session
 
-        from game.saves.codec import Settings
-        from game.tui.play import PlayScreen
-
-        if playthrough.settings.timers != self.prefs.timers:  # the player's current need wins
-            playthrough = attrs.evolve(playthrough, settings=Settings(timers=self.prefs.timers))
-        self.check_saving()
-        if self.typical_of(scenario) is None:
+    def _open_play(self, session: PlaySession) -> None:
+        self._hold(session)
+        session.check_saving()
+        if self.typical_of(session.scenario) is None:
             from game.authoring.explore import typical
 
-            self.typical_of(scenario, typical)
-        self.push_screen(PlayScreen(scenario, playthrough, run, notes, self.typical_of(scenario)))
+            self.typical_of(session.scenario, typical)
+        self.push_screen(PlayScreen(session, self.typical_of(session.scenario)))
 
-    def typical_of(self, scenario: Scenario, compute: Callable[..., Any] | None = None) -> int | None:
+    @on(PlayScreen.Finished)
+    def _finished(self, message: PlayScreen.Finished) -> None:
+        self.switch_screen(DebriefScreen(message.session))
+
+    @on(DebriefScreen.ReplayFrom)
+    def _replay(self, message: DebriefScreen.ReplayFrom) -> None:
+        self.session = message.session.replay_from(message.step)
+        self.switch_screen(PlayScreen(self.session, self.typical_of(self.session.scenario)))
+
+    def typical_of(self, scenario: Scenario, compute: Callable[[Scenario, int], object] | None = None) -> int | None:
         """Decisions on a typical path of ``scenario``, worked out once (with
         ``compute``, explore.typical, where the library has it at hand)."""
         if scenario.digest not in self._typical and compute is not None:
-            self._typical[scenario.digest] = compute(scenario, 200).decisions
+            self._typical[scenario.digest] = compute(scenario, 200).decisions  # type: ignore[attr-defined]
         return self._typical.get(scenario.digest)
-
-    def discard(self, playthrough: Playthrough) -> None:
-        """Remove an unfinished playthrough's save, unless another Koers plays it now."""
-        lock = self.store.lock(playthrough.id)
-        if lock is None:
-            self.notify(self.tr("lock.text", title=playthrough.scenario.id), severity="warning", markup=False)
-            return
-        try:
-            (self.saves_dir / f"{playthrough.id}.json").unlink(missing_ok=True)
-        except OSError as exc:
-            self.notify(str(exc.strerror or exc), severity="error", markup=False)
-        finally:
-            lock.release()
 
     def cannot_go_on(self, exc: Exception) -> None:
         self.notify(self.tr("error.cannot_go_on", reason=str(exc)), severity="error", markup=False, timeout=10)
@@ -223,50 +238,27 @@ class KoersApp(App[None]):
             self._store = Store(self.saves_dir)
         return self._store
 
-    def hold(self, playthrough: Playthrough) -> bool:
-        """Lock ``playthrough`` for this process, letting go of the one held
-        before; False when another process holds it."""
-        if self.held is not None and self.held.path.name == f".{playthrough.id}.lock":
-            return True
-        lock = self.store.lock(playthrough.id)
-        if lock is None:
+    @property
+    def unsaved(self) -> str | None:
+        """Why the playthrough being played is not being saved, while it is not."""
+        if self.session is None or self.session.unsaved is None:
+            return None
+        from game.render.wording import not_saved
+
+        return not_saved(self.lang, self.session.unsaved)
+
+    def _let_go(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def _leave(self) -> bool:
+        """Save the playthrough being played as the player leaves it (with the
+        time spent at its decision); whether there was one."""
+        if self.session is None:
             return False
-        self.let_go()
-        self.held = lock
+        self.session.leave()
         return True
-
-    def let_go(self) -> None:
-        if self.held is not None:
-            self.held.release()
-            self.held = None
-
-    def check_saving(self) -> None:
-        """Before the first scene: can this playthrough be saved at all?"""
-        from game.saves.store import NotSaved
-
-        try:
-            self.store.check()
-        except NotSaved as exc:
-            self._not_saved(exc)
-        else:
-            self.unsaved = None
-
-    def keep(self, playthrough: Playthrough) -> None:
-        """Save now. A failed save is said on the screen, never a crash: the
-        game goes on, and the next choice tries again."""
-        from game.saves.store import NotSaved
-
-        try:
-            self.store.write(playthrough)
-        except NotSaved as exc:
-            self._not_saved(exc)
-        else:
-            self.unsaved = None
-
-    def _not_saved(self, exc: NotSaved) -> None:
-        from game.render.i18n import not_saved
-
-        self.unsaved = not_saved(self.lang, exc.folder, exc.kind, exc.detail)
 
     # -- actions -----------------------------------------------------------
 
@@ -274,58 +266,38 @@ class KoersApp(App[None]):
         from game.tui.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.lang))
 
     def action_settings(self) -> None:
         from game.tui.dialogs import SettingsScreen
 
-        if not isinstance(self.screen, SettingsScreen):
-            self.push_screen(SettingsScreen(self.prefs.timers, self.lang), self._settings_chosen)
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                timers, lang = result
+                self.remember(timers=timers, lang=lang)
 
-    def _settings_chosen(self, result: tuple[str, str] | None) -> None:
-        if result is None:
-            return
-        timers, lang = result
-        self.remember(timers=timers, lang=lang)
-        for screen in self.screen_stack:
-            if hasattr(screen, "settings_changed"):
-                screen.settings_changed()
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.prefs.timers, self.lang), chosen)
 
     def action_library(self) -> None:
-        from game.tui.library import LibraryScreen
-
-        self.leave_playthrough()
-        self.let_go()
+        if self._leave():
+            self.session = None
         while len(self.screen_stack) > 2 and not isinstance(self.screen, LibraryScreen):
             self.pop_screen()
         if isinstance(self.screen, LibraryScreen):
             self.screen.refresh_entries()
 
-    def leave_playthrough(self) -> bool:
-        """Save the playthrough being played as the player leaves it (with the
-        time spent at its decision); whether there was one."""
-        from game.tui.play import PlayScreen
-
-        playing = [s for s in self.screen_stack if isinstance(s, PlayScreen)]
-        for screen in playing:
-            self.keep(screen.leave())
-        return bool(playing)
-
     async def action_quit(self) -> None:
         """Quit; a playthrough is saved after every choice, so say so on the way out."""
-        from game.tui.debrief import DebriefScreen
-
-        open_now = self.leave_playthrough() or any(isinstance(s, DebriefScreen) for s in self.screen_stack)
-        message = None
-        if open_now:
-            message = self.unsaved if self.unsaved else self.tr("app.saved")
+        unsaved = self.unsaved
+        open_now = self._leave() or any(isinstance(s, DebriefScreen) for s in self.screen_stack)
+        message = (unsaved or self.tr("app.saved")) if open_now else None
+        self.session = None
         self.exit(message=message)
 
-    def commands(self, screen: Screen) -> list[tuple[str, str, Callable[[], object]]]:
+    def commands(self, screen: Screen[object]) -> list[tuple[str, str, Callable[[], object]]]:
         """The command palette's commands on ``screen``: (title, help, what it does)."""
-        from game.tui.debrief import DebriefScreen
-
-        found = [
+        found: list[tuple[str, str, Callable[[], object]]] = [
             (self.tr("cmd.library"), self.tr("cmd.library_help"), self.action_library),
             (self.tr("cmd.settings"), self.tr("cmd.settings_help"), self.action_settings),
             (self.tr("cmd.help"), self.tr("cmd.help_help"), self.action_help),

@@ -4,30 +4,39 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Static, Switch
 
-from game.debrief.personal import PersonalDebrief, chart, format_effects, leads
-from game.render.i18n import decimal, tr
-from game.core.model import Scenario
-from game.core.run import Run
-from game.saves.codec import Playthrough, resume
-from game.core.files import write_private
 from game.core.text import clean, typed
+from game.render.i18n import decimal, tr
+from game.tui.base import KoersScreen
 from game.tui.styled import plain
 
+if TYPE_CHECKING:
+    from game.debrief.personal import PersonalDebrief
+    from game.play.session import PlaySession
 
-class DebriefScreen(Screen[None]):
+
+class DebriefScreen(KoersScreen):
     BINDINGS = [("escape", "back", ""), ("e", "export", ""), ("r", "reflect", "")]
 
-    def __init__(self, scenario: Scenario, run: Run, playthrough: Playthrough) -> None:
+    class ReplayFrom(Message):
+        """The player wants to take decision ``step`` (from 0) again, in a new playthrough."""
+
+        def __init__(self, session: PlaySession, step: int) -> None:
+            super().__init__()
+            self.session, self.step = session, step
+
+    def __init__(self, session: PlaySession) -> None:
         super().__init__()
-        self.scenario, self.run, self.playthrough = scenario, run, playthrough
+        self.session = session
+        self.scenario = session.scenario
         self.exported: Path | None = None
 
     def t(self, key: str, **values: object) -> str:
@@ -35,8 +44,10 @@ class DebriefScreen(Screen[None]):
         return tr(self.scenario.language, key, **values)
 
     def compose(self) -> ComposeResult:
+        from game.debrief.personal import chart, format_effects, leads
+
         t, lang = self.t, self.scenario.language
-        d = PersonalDebrief.build(self.scenario, self.run, self.playthrough)
+        d = self.debrief()
         yield Static(id="unsaved", classes="unsaved", markup=False)
         with VerticalScroll(id="debrief"):
             yield Static(plain(f"{t('debrief.title')}: {d.title}", "bold"), classes="debrief-title")
@@ -105,14 +116,14 @@ class DebriefScreen(Screen[None]):
                 yield Static(plain(d.transfer))
             yield Button(Content(t("debrief.export")), id="export", variant="primary")
         yield Static(id="exported", markup=False)
-        yield Static(plain(self.app.tr("debrief.hint")), id="hint")
+        yield Static(plain(self.koers.tr("debrief.hint")), id="hint")
 
     def action_back(self) -> None:
         """Escape leaves an answer first, then the debrief."""
         if isinstance(self.focused, Input):
             self.set_focus(None)
         else:
-            self.app.action_library()
+            self.koers.action_library()
 
     def action_reflect(self) -> None:
         """Straight to the first answer, past the replay buttons."""
@@ -121,15 +132,16 @@ class DebriefScreen(Screen[None]):
             answers.first().focus()
 
     def debrief(self) -> PersonalDebrief:
-        return PersonalDebrief.build(self.scenario, self.run, self.playthrough)
+        from game.debrief.personal import PersonalDebrief
+
+        return PersonalDebrief.build(self.scenario, self.session.run, self.session.playthrough)
 
     # -- reflections -------------------------------------------------------
 
     def _store(self, index: int) -> None:
         answer = typed(self.query_one(f"#answer-{index}", Input).value)
         shared = self.query_one(f"#shared-{index}", Switch).value
-        self.playthrough = self.playthrough.with_reflection(index, answer, shared)
-        self.app.keep(self.playthrough)
+        self.session.reflect(index, answer, shared)
         self.show_unsaved()
 
     def on_mount(self) -> None:
@@ -137,8 +149,8 @@ class DebriefScreen(Screen[None]):
 
     def show_unsaved(self) -> None:
         unsaved = self.query_one("#unsaved", Static)
-        unsaved.update(plain(self.app.unsaved or ""))
-        unsaved.display = self.app.unsaved is not None
+        unsaved.update(plain(self.koers.unsaved or ""))
+        unsaved.display = self.koers.unsaved is not None
 
     @on(Input.Changed)
     def answer_changed(self, event: Input.Changed) -> None:
@@ -161,29 +173,24 @@ class DebriefScreen(Screen[None]):
         if button_id == "export":
             self.action_export()
         elif button_id.startswith("replay-"):
-            step = int(button_id.removeprefix("replay-"))
-            replay = Playthrough.replay_from(self.playthrough, step)
-            run, notes = resume(replay, self.scenario)
-            self.app.hold(replay)  # a new id: no one else holds it
-            self.app.keep(replay)
-            from game.tui.play import PlayScreen
-
-            self.app.switch_screen(PlayScreen(self.scenario, replay, run, notes))
+            self.post_message(self.ReplayFrom(self.session, int(button_id.removeprefix("replay-"))))
 
     def action_export(self) -> None:
         """Write the debrief as Markdown, readable by the player only, to their
         documents (never the saves folder: it holds their private answers)."""
+        from game.core.files import write_private
+
         stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
         try:
-            path = write_private(self.app.exports_dir, f"debrief-{self.scenario.id}-{stamp}", ".md",
+            path = write_private(self.koers.exports_dir, f"debrief-{self.scenario.id}-{stamp}", ".md",
                                  self.debrief().to_markdown(self.scenario.language))
         except OSError as exc:
-            self.app.notify(self.app.tr("debrief.export_failed", reason=exc.strerror or str(exc)), severity="error",
+            self.koers.notify(self.koers.tr("debrief.export_failed", reason=exc.strerror or str(exc)), severity="error",
                             markup=False)
             return
         self.exported = Path(path)
         notice = self.query_one("#exported", Static)
-        notice.update(Content("\n").join([plain(self.app.tr("debrief.exported"), "bold"), plain(path)]))
+        notice.update(Content("\n").join([plain(self.koers.tr("debrief.exported"), "bold"), plain(path)]))
         notice.display = True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -132,12 +134,12 @@ class LockedScreen(ModalScreen[bool]):
 
     BINDINGS = [("escape", "back", "")]
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, lang: str) -> None:
         super().__init__()
-        self.scenario_title = title
+        self.scenario_title, self.lang = title, lang
 
     def compose(self) -> ComposeResult:
-        t = self.app.tr
+        t = partial(tr, self.lang)
         with Vertical(id="locked", classes="dialog"):
             yield Label(Content.styled(t("lock.title"), "bold"), classes="dialog-title")
             yield Static(Content(t("lock.text", title=clean(self.scenario_title))))
@@ -158,16 +160,16 @@ class LinesScreen(ModalScreen[None]):
 
     BINDINGS = [("escape", "close", "")]
 
-    def __init__(self, title: str, lines: list[str]) -> None:
+    def __init__(self, title: str, lines: list[str], lang: str) -> None:
         super().__init__()
-        self.heading, self.lines = title, lines
+        self.heading, self.lines, self.lang = title, lines, lang
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lines", classes="dialog wide"):
             yield Label(Content.styled(self.heading, "bold"), classes="dialog-title")
             with VerticalScroll():
                 yield Static(Content("\n").join(Content(clean(line)) for line in self.lines))
-            yield Button(Content(self.app.tr("dialog.close")), id="close", variant="primary")
+            yield Button(Content(tr(self.lang, "dialog.close")), id="close", variant="primary")
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from game.debrief.group import Report
+from game.debrief.report import Report
 from game.render.i18n import tr
 
 

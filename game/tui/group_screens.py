@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from game.debrief.group import Count, Debrief, Decision
+from game.debrief.report import Count, Debrief, Decision
 from game.render.group_export import (
     beginning_text,
     coaching_notes,

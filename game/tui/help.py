@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from game.render.i18n import tr
 
 KEYS = (
     ("1–9", "key.choose"),
@@ -27,10 +31,14 @@ KEYS = (
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [("escape,question_mark,f1,q", "dismiss", "")]
 
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
     def compose(self) -> ComposeResult:
-        tr = self.app.tr
-        rows = [Content.assemble((f"{key:>9}  ", "bold"), tr(what)) for key, what in KEYS]
+        t = partial(tr, self.lang)
+        rows = [Content.assemble((f"{key:>9}  ", "bold"), t(what)) for key, what in KEYS]
         with Vertical(id="help", classes="dialog"):
-            yield Static(Content.styled(tr("help.title"), "bold"), classes="dialog-title")
+            yield Static(Content.styled(t("help.title"), "bold"), classes="dialog-title")
             yield Static(Content("\n").join(rows))
-            yield Static(Content.styled(tr("help.close"), "dim"), classes="dialog-foot")
+            yield Static(Content.styled(t("help.close"), "dim"), classes="dialog-foot")

@@ -14,29 +14,59 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.render.i18n import moment
 from game.core.text import clean, excerpt
+from game.render.i18n import moment
+from game.tui.base import KoersScreen
 from game.tui.styled import plain
 
 if TYPE_CHECKING:
     from game.core.model import Scenario
-    from game.saves.codec import Playthrough
+    from game.saves.playthrough import Playthrough
+    from game.saves.store import Mine
 
 RECENT = 5  # finished playthroughs listed, the newest first
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(KoersScreen):
     BINDINGS = [
         Binding("escape", "nothing", show=False),  # Esc goes back a screen; there is none before the library
         Binding("delete,x", "discard", show=False),
     ]
 
-    def __init__(self) -> None:
+    class Play(Message):
+        """Play ``scenario`` from the start."""
+
+        def __init__(self, scenario: Scenario) -> None:
+            super().__init__()
+            self.scenario = scenario
+
+    class Opened(Message):
+        """A saved playthrough of ``scenario`` to open."""
+
+        def __init__(self, scenario: Scenario, playthrough: Playthrough) -> None:
+            super().__init__()
+            self.scenario, self.playthrough = scenario, playthrough
+
+    class Resume(Opened):
+        """Go on with an unfinished playthrough."""
+
+    class Review(Opened):
+        """Open the debrief of a finished playthrough."""
+
+    class Discard(Message):
+        """Throw away an unfinished playthrough (the player has confirmed)."""
+
+        def __init__(self, playthrough: Playthrough) -> None:
+            super().__init__()
+            self.playthrough = playthrough
+
+    def __init__(self, folders: list[Path], bundled: bool, saves_dir: Path) -> None:
         super().__init__()
+        self.folders, self.bundled, self.saves_dir = folders, bundled, saves_dir
         self.scenarios: dict[str, dict[str, Scenario]] = {}  # option id -> language -> scenario
         self.resumable: dict[str, tuple[Scenario, Playthrough]] = {}
         self.finished: dict[str, tuple[Scenario, Playthrough]] = {}
@@ -54,9 +84,10 @@ class LibraryScreen(Screen[None]):
         self.query_one("#entries", OptionList).focus()
         # After the first frame: the loading thread would otherwise compete with it for the GIL.
         self.call_after_refresh(self.refresh_entries)
+        self.watch(self.koers, "prefs", lambda _prefs: self.refresh_entries(), init=False)
 
     def show_words(self) -> None:
-        app = self.app
+        app = self.koers
         self.query_one("#library-title", Static).update(plain(f"Koers — {app.tr('app.subtitle')}", "bold"))
         self.query_one("#hint", Static).update(plain(app.tr("library.hint")))
 
@@ -64,32 +95,29 @@ class LibraryScreen(Screen[None]):
         if self.loaded:  # back from a playthrough; the first load is started by on_mount
             self.refresh_entries()
 
-    def settings_changed(self) -> None:
-        self.refresh_entries()
-
     def action_nothing(self) -> None:
         pass
 
     def refresh_entries(self) -> None:
-        self.load_entries(self.app.scenario_dirs, self.app.bundled, self.app.saves_dir)
+        self.load_entries(self.koers.prefs.player)
 
     @work(thread=True, exclusive=True)
-    def load_entries(self, folders: list[Path], bundled: bool, saves_dir: Path) -> None:
+    def load_entries(self, player: str | None) -> None:
         """Reading the scenario files and saves (and importing the loader) is most
         of the start-up time, so it happens after the first frame, not before it."""
         from game.authoring.explore import typical
         from game.authoring.library import bundled_dir, discover
-        from game.saves.codec import list_saves
+        from game.saves.store import Store
 
-        entries = discover([bundled_dir(), *folders] if bundled else folders)
+        entries = discover([bundled_dir(), *self.folders] if self.bundled else self.folders)
         for e in entries:
             if e.scenario is not None:
-                self.app.typical_of(e.scenario, typical)
-        good, bad = list_saves(saves_dir)
-        self.app.call_from_thread(self.show_entries, entries, good, bad)
+                self.koers.typical_of(e.scenario, typical)
+        mine = Store(self.saves_dir).mine(player)
+        self.koers.call_from_thread(self.show_entries, entries, mine)
 
-    def show_entries(self, entries: list[Any], good: list[Any], bad: list[Any]) -> None:
-        app = self.app
+    def show_entries(self, entries: list[Any], mine: Mine) -> None:
+        app = self.koers
         t = app.tr
         self.loaded = True
         playable = [e.scenario for e in entries if e.scenario is not None]
@@ -100,13 +128,12 @@ class LibraryScreen(Screen[None]):
         options: list[Option] = []
         self.scenarios, self.resumable, self.finished, self.details = {}, {}, {}, {}
 
-        unfinished = [(path, p) for path, p in good
-                      if not p.finished and p.player == app.prefs.player and p.scenario.key in by_key]
+        unfinished = [p for p in mine.unfinished if p.scenario.key in by_key]
         if unfinished:
             options.append(Option(plain(t("library.resume"), "bold"), disabled=True))
-            for i, (_path, p) in enumerate(unfinished):
+            for i, p in enumerate(unfinished):
                 scenario = by_key[p.scenario.key]
-                when = moment(app.lang, p.updated_at)
+                when = moment(app.lang, p.updated)
                 done = sum(scenario.scenes[s.scene].is_decision for s in p.steps if s.scene in scenario.scenes)
                 typical = app.typical_of(scenario)
                 progress = t("library.progress", n=done + 1, total=typical) if typical else ""
@@ -133,16 +160,13 @@ class LibraryScreen(Screen[None]):
             self.scenarios[f"s{i}"] = languages
 
         # Back to a debrief left with Esc: the reflections are typed there.
-        # Only the player's own: on a shared laptop the reflections in a debrief are private.
-        finished = [(path, p) for path, p in good
-                    if p.finished and p.player == app.prefs.player and p.scenario.key in by_key]
-        finished.sort(key=lambda item: item[1].updated, reverse=True)
+        finished = [p for p in mine.finished if p.scenario.key in by_key]
         if finished:
             options.append(Option(plain(t("library.finished"), "bold"), disabled=True))
-            for i, (_path, p) in enumerate(finished[:RECENT]):
+            for i, p in enumerate(finished[:RECENT]):
                 scenario = by_key[p.scenario.key]
-                ending = scenario.endings.get(p.ending)
-                when = moment(app.lang, p.updated_at)
+                ending = scenario.endings.get(p.ending or "")
+                when = moment(app.lang, p.updated)
                 label = t("library.finished_item", title=clean(scenario.title), when=when,
                           ending=clean(ending.title) if ending else p.ending)
                 options.append(Option(plain(f"✓ {label}"), id=f"f{i}"))
@@ -151,6 +175,7 @@ class LibraryScreen(Screen[None]):
         broken = [e for e in entries if e.scenario is None]
         problems = [(f"b{i}", _counted(t, "library.broken_item", len(e.errors) + e.omitted, file=Path(e.path).name),
                      e.lines()) for i, e in enumerate(broken)]
+        bad = mine.unreadable
         if bad:
             problems.append(("bad", _counted(t, "library.bad_saves_item", len(bad)), [clean(str(d)) for d in bad]))
         if problems:
@@ -169,20 +194,18 @@ class LibraryScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#entries")
     def open_entry(self, event: OptionList.OptionSelected) -> None:
         key = event.option.id or ""
-        app = self.app
+        app = self.koers
         if key in self.scenarios:
             languages = self.scenarios[key]
-            app.play_new(languages.get(app.lang) or next(iter(languages.values())))
+            self.post_message(self.Play(languages.get(app.lang) or next(iter(languages.values()))))
         elif key in self.resumable:
-            scenario, playthrough = self.resumable[key]
-            app.play_saved(scenario, playthrough)
+            self.post_message(self.Resume(*self.resumable[key]))
         elif key in self.finished:
-            scenario, playthrough = self.finished[key]
-            app.open_debrief(scenario, playthrough)
+            self.post_message(self.Review(*self.finished[key]))
         elif key in self.details:
             from game.tui.dialogs import LinesScreen
 
-            app.push_screen(LinesScreen(app.tr("library.problems"), self.details[key]))
+            app.push_screen(LinesScreen(app.tr("library.problems"), self.details[key], app.lang))
 
     def action_discard(self) -> None:
         """Throw away the highlighted unfinished playthrough, once the player confirms."""
@@ -197,11 +220,11 @@ class LibraryScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.discard(playthrough)
-                self.refresh_entries()
+                self.post_message(self.Discard(playthrough))
 
-        self.app.push_screen(ConfirmScreen(self.app.tr("library.discard", title=clean(scenario.title)),
-                                           self.app.tr("library.discard_yes"), self.app.tr("lock.back")), answered)
+        t = self.koers.tr
+        self.koers.push_screen(ConfirmScreen(t("library.discard", title=clean(scenario.title)), t("library.discard_yes"),
+                                             t("lock.back")), answered)
 
 
 def _counted(t: Any, key: str, n: int, **values: object) -> str:
