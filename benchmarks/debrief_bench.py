@@ -27,7 +27,7 @@ from generate_saves import write  # beside this script
 from game.debrief import group
 from game.debrief.collect import collect, save_files
 from game.render.group_export import to_text
-from game.authoring.library import bundled_dir
+from game.authoring.library import Library, bundled_dir
 
 PARSERS = {"msgspec": msgspec.json.decode}
 try:
@@ -48,7 +48,7 @@ def baseline(files: list[str], loads) -> None:  # noqa: ANN001
 
 
 def debrief(folder: Path) -> None:
-    library = group.Library([bundled_dir()])
+    library = Library([bundled_dir()])
     to_text(group.debrief(collect([folder]), library))
 
 

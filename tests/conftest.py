@@ -29,3 +29,9 @@ def routed_base(tmp_path) -> Path:
 def gfm(markdown: str) -> str:
     """Markdown as GitHub renders it (cmark-gfm), raw HTML let through so that a test sees any."""
     return cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory, monkeypatch):
+    """Every test, and every command it starts, caches scenarios in a folder of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

@@ -10,6 +10,7 @@ import pytest
 from conftest import FIXTURES
 from test_group import play, put, write_scenarios
 
+from game.authoring.library import Library
 from game.debrief import group
 
 
@@ -47,7 +48,7 @@ def test_scenarios_before_and_after_both_count(tmp_path, folder):
 @pytest.fixture
 def room(tmp_path):
     scenarios = write_scenarios(tmp_path / "scenarios", nl=True)
-    en = group.Library([scenarios]).one("base", "en")
+    en = Library([scenarios]).one("base", "en")
     put(tmp_path / "room", play(en, 1, ["ask", "go"], session="MON"))
     put(tmp_path / "room", play(en, 2, ["tell", "stop"], session="TUE"))
     return scenarios, tmp_path / "room"

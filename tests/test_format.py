@@ -9,7 +9,8 @@ from game.debrief.personal import PersonalDebrief
 from game.core.diagnostics import ScenarioError
 from game.authoring.loader import load, loads
 from game.core.run import Run
-from game.authoring.validator import check_files, validate
+from game.authoring.library import check_files
+from game.authoring.validator import validate
 
 FEATURES = FIXTURES / "features.en.yaml"
 

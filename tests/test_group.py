@@ -15,6 +15,7 @@ import pytest
 from msgspec.structs import replace
 
 from conftest import FIXTURES
+from game.authoring.library import Library
 from game.debrief import group
 from game.play.session import replay
 from game.saves import codec as saves
@@ -67,7 +68,7 @@ def put(folder: Path, p: Playthrough) -> Path:
 
 @pytest.fixture
 def lib(tmp_path):
-    found = group.Library([write_scenarios(tmp_path / "scenarios", nl=True, timer=True)])
+    found = Library([write_scenarios(tmp_path / "scenarios", nl=True, timer=True)])
     assert set(found.languages("base")) == {"en", "nl"} and not found.problems
     return found
 
@@ -140,8 +141,8 @@ def test_dutch_and_english_playthroughs_are_debriefed_together(tmp_path, lib):
 
 def test_one_report_speaks_one_language_across_version_groups(tmp_path):
     v1 = write_scenarios(tmp_path / "v1", version="1", nl=True)
-    lib1 = group.Library([v1])
-    lib = group.Library([write_scenarios(tmp_path / "v2", version="2", nl=True), v1])
+    lib1 = Library([v1])
+    lib = Library([write_scenarios(tmp_path / "v2", version="2", nl=True), v1])
     folder = tmp_path / "room"
     for n in range(3):  # version 1 mostly in English, version 2 in Dutch; the room mostly Dutch
         put(folder, play(lib1.languages("base")["en" if n else "nl"], n, ["ask", "go"]))
@@ -174,7 +175,7 @@ def test_choices_with_the_same_text_are_one_option(tmp_path):
 """)
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "base.en.yaml").write_text(text, encoding="utf-8")
-    lib = group.Library([tmp_path / "lib"])
+    lib = Library([tmp_path / "lib"])
     en = lib.languages("base")["en"]
     assert lib.problems == []
     folder = tmp_path / "room"
@@ -203,7 +204,7 @@ def test_versions_are_debriefed_apart_with_a_warning(tmp_path):
         put(folder, play(v1, n, ["ask", "go"]))
     for n in range(3, 5):
         put(folder, play(v2, n, ["tell", "go"]))
-    lib = group.Library([tmp_path / "v2"])
+    lib = Library([tmp_path / "v2"])
     report = debrief(collect([folder]), lib)
     old, new = report.debriefs
     assert (old.version, old.playthroughs, new.version, new.playthroughs) == ("1", 3, "2", 2)
@@ -361,7 +362,7 @@ def test_a_scenario_without_meters_has_no_meter_averages(tmp_path):
     text = (FIXTURES / "base.en.yaml").read_text(encoding="utf-8")
     text = text.split("meters:\n")[0] + "flags:" + text.split("flags:", 1)[1].replace("        effects: {trust: 1}\n", "")
     (folder / "base.en.yaml").write_text(text, encoding="utf-8")
-    lib = group.Library([folder])
+    lib = Library([folder])
     put(tmp_path / "room", play(lib.languages("base")["en"], 1, ["ask", "go"]))
     (row,) = debrief(collect([tmp_path / "room"]), lib).debriefs[0].meters
     assert row.ending.id == "good" and row.averages == ()
@@ -372,7 +373,7 @@ def test_the_file_named_for_a_language_counts_whatever_is_read_first(tmp_path):
     draft = (folder / "base.en.yaml").read_text(encoding="utf-8").replace('version: "1"', 'version: "2-draft"')
     (folder / "base.draft.yaml").write_text(draft, encoding="utf-8")  # English too, but not named so
     for first in ("en", "fr"):  # a save in English, or in a language without a file, read first
-        lib = group.Library([folder])
+        lib = Library([folder])
         lib.one("base", first)
         assert lib.languages("base")["en"].version == "1", first
 
@@ -380,7 +381,7 @@ def test_the_file_named_for_a_language_counts_whatever_is_read_first(tmp_path):
 def test_the_library_reads_only_the_files_a_debrief_needs(tmp_path, room):
     folder = tmp_path / "scenarios"
     (folder / "broken.en.yaml").write_text("koers: 1\nid: [\n")
-    lib = group.Library([folder])
+    lib = Library([folder])
     report = debrief(collect([room]), lib)
     assert report.debriefs[0].playthroughs == 10 and lib.problems == []  # only base.en.yaml was read
     assert "nowhere" not in lib and [d.code for d in lib.problems] != []  # looking further reads everything

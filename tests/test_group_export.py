@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import gfm
 
+from game.authoring.library import Library
 from game.debrief import group
 from game.debrief.collect import collect
 from game.debrief.group import debrief
@@ -28,7 +29,7 @@ HOSTILE = "<script>alert(1)</script> [click](javascript:alert(1)) ![x](http://x/
 
 @pytest.fixture
 def lib(tmp_path):
-    return group.Library([write_scenarios(tmp_path / "scenarios", nl=True, timer=True)])
+    return Library([write_scenarios(tmp_path / "scenarios", nl=True, timer=True)])
 
 
 def room(folder: Path, lib, player: str = "Ann", session: str = "S1", answer: str = "I asked first.") -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
+from game.authoring.library import Library
 from game.debrief import group
 from game.saves import codec as saves
 from game.saves.playthrough import Playthrough
@@ -30,7 +31,7 @@ MARKUP = "[bold red]not markup[/] $x \x1b[2J"
 
 @pytest.fixture
 def report(tmp_path):
-    lib = group.Library([write_scenarios(tmp_path / "scenarios", timer=True)])
+    lib = Library([write_scenarios(tmp_path / "scenarios", timer=True)])
     en = lib.languages("base")["en"]
     folder = tmp_path / "room"
     for n in range(5):
@@ -103,7 +104,7 @@ async def test_every_view_opens_from_every_other_with_its_letter(report):
 
 
 async def test_a_dutch_debrief_speaks_dutch(tmp_path):
-    lib = group.Library([write_scenarios(tmp_path / "scenarios", nl=True)])
+    lib = Library([write_scenarios(tmp_path / "scenarios", nl=True)])
     folder = tmp_path / "room"
     for n in range(3):
         put(folder, play(lib.languages("base")["nl"], n, ["ask", "go"]))
@@ -125,7 +126,7 @@ def test_a_bar_stays_its_width_whatever_the_count():
 
 async def test_v_moves_to_the_next_version_group(tmp_path):
     v1 = load(write_scenarios(tmp_path / "v1", version="1") / "base.en.yaml")
-    lib = group.Library([write_scenarios(tmp_path / "v2", version="2")])
+    lib = Library([write_scenarios(tmp_path / "v2", version="2")])
     folder = tmp_path / "room"
     put(folder, play(v1, 1, ["ask", "go"]))
     put(folder, play(lib.languages("base")["en"], 2, ["tell", "go"]))
@@ -163,7 +164,7 @@ async def test_the_overview_says_how_many_files_did_not_count(tmp_path, report, 
     folder = tmp_path / "room"
     for n in range(broken):
         (folder / f"broken-{n}.json").write_text("{")
-    lib = group.Library([tmp_path / "scenarios"])
+    lib = Library([tmp_path / "scenarios"])
     app = make_group_app(debrief(collect([folder]), lib))
     async with app.run_test(size=SIZE):
         assert f"{words} (listed when the command ends)" in text_of(app.screen)
@@ -174,7 +175,7 @@ async def test_presenter_mode_fits_a_long_scene_and_every_choice_on_a_small_scre
     path = folder / "base.en.yaml"
     long = "\\n\\n".join(["A paragraph of the scene that goes on long enough to wrap onto a second line."] * 4)
     path.write_text(path.read_text(encoding="utf-8").replace("    text: Hello.\n", f'    text: "{long}"\n'), encoding="utf-8")
-    lib = group.Library([folder])
+    lib = Library([folder])
     put(tmp_path / "room", play(lib.languages("base")["en"], 1, ["ask", "go"]))
     app = make_group_app(debrief(collect([tmp_path / "room"]), lib))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -189,7 +190,7 @@ async def test_presenter_mode_fits_a_long_scene_and_every_choice_on_a_small_scre
 
 
 async def test_an_overview_without_decisions_says_so_and_offers_none(tmp_path):
-    lib = group.Library([write_scenarios(tmp_path / "scenarios")])
+    lib = Library([write_scenarios(tmp_path / "scenarios")])
     en = lib.languages("base")["en"]
     for n in range(2):  # started, and stopped before the first choice
         put(tmp_path / "room", replace(Playthrough.new(en, "Ann"), id=pid(n)))

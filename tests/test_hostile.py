@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, gfm
+from game.authoring.library import Library
 from game.core.diagnostics import MAX_SHOWN, ScenarioError
 from game.authoring.loader import load, loads
 from game.render.markdown import escape
@@ -302,7 +303,7 @@ def test_a_save_holding_a_lone_surrogate_still_counts_and_exports(tmp_path):
     from test_group import pid, play, put, write_scenarios
 
     folder = write_scenarios(tmp_path / "scenarios")
-    library = group.Library([folder])
+    library = Library([folder])
     scenario = library.one("base", "en")
     p = play(scenario, 1, ["ask", "go"], player="Kim\ud800", shared={0: ("Yes\udfff", True)})
     path = put(tmp_path / "room", p)  # Koers writes the half character as U+FFFD

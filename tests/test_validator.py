@@ -6,7 +6,8 @@ import sys
 
 from conftest import FIXTURES, ROOT
 from game.authoring.loader import loads
-from game.authoring.validator import check_files, validate
+from game.authoring.library import check_files
+from game.authoring.validator import validate
 
 
 def findings(paths):
@@ -87,8 +88,9 @@ def test_judging_words_in_dutch(base_text):
 
 def test_cli_validate_exit_codes_and_json(tmp_path, base_text):
     clean = write(tmp_path, "clean.en.yaml", base_text)
-    warn = write(tmp_path, "warn.en.yaml", base_text.replace("    rating: weak\n", ""))
-    broken = write(tmp_path, "broken.en.yaml", base_text.replace("next: two", "next: tw0", 1))
+    # Three scenarios of their own: two files of one id and language would be duplicates (K223).
+    warn = write(tmp_path, "warn.en.yaml", base_text.replace("    rating: weak\n", "").replace("id: base\n", "id: warn\n", 1))
+    broken = write(tmp_path, "broken.en.yaml", base_text.replace("next: two", "next: tw0", 1).replace("id: base\n", "id: broken\n", 1))
 
     def koers(*args):
         return subprocess.run([sys.executable, "-m", "game", *args], capture_output=True, text=True, cwd=tmp_path)

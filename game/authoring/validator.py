@@ -5,16 +5,14 @@ the teaching qualities a trainer relies on. Each finding is a coded Diagnostic.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
 import attrs
 
 from game.core import model as m
-from game.core.diagnostics import MAX_KEPT, Diagnostic, ScenarioError, Severity, shown
+from game.core.diagnostics import MAX_KEPT, Diagnostic, Severity, shown
 from game.core.conditions import Judge
-from game.authoring.loader import load
 from game.core.text import plain
 
 MAX_CHOICES = 9
@@ -63,56 +61,11 @@ class Checked:
         return shown(list(self.diagnostics), self.omitted)
 
 
-def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[Checked]:
-    """Load and validate each file, in the order given; translations are compared
-    with their originals, looked for among the given files and then beside the
-    translation."""
-    loaded: dict[str, m.Scenario] = {}
-    failed: dict[str, ScenarioError] = {}
-    order = [os.fspath(p) for p in paths]
-    for path in order:
-        try:
-            loaded[path] = load(path)
-        except ScenarioError as exc:
-            failed[path] = exc
-    by_key = {s.key: s for s in loaded.values()}
-    out = []
-    for path in order:
-        if path in failed:
-            out.append(Checked(path, None, tuple(failed[path].diagnostics), failed[path].omitted))
-        else:
-            out.append(_check(loaded[path], by_key))
-    return out
-
-
-def load_playable(path: str | os.PathLike[str]) -> m.Scenario:
-    """The scenario in ``path`` if it can be played; else ScenarioError with its errors."""
-    (checked,) = check_files([path])
-    if checked.playable is None:
-        raise ScenarioError(list(checked.errors), checked.omitted)
-    return checked.playable
-
-
-def _check(scenario: m.Scenario, by_key: dict[str, m.Scenario]) -> Checked:
-    original = None
-    extra = []
-    if scenario.translates:
-        key = f"{scenario.id}.{scenario.translates}"
-        original = by_key.get(key) or _beside(scenario.path, key)
-        if original is None:
-            message = f"the original '{key}.yaml' was not found beside this file, so the translation was not compared with it"
-            extra.append(_diag(scenario, scenario.at, "K218", message))
+def check(scenario: m.Scenario, original: m.Scenario | None = None, extra: Iterable[Diagnostic] = ()) -> Checked:
+    """``scenario`` checked (against ``original`` if it is a translation), with the loader's ``extra`` findings."""
     checker = _Checker(scenario)
     found = sorted([*checker.run(original), *extra])
     return Checked(scenario.path, scenario, tuple(found), checker.omitted)
-
-
-def _beside(path: str, key: str) -> m.Scenario | None:
-    candidate = os.path.join(os.path.dirname(path), f"{key}.yaml")
-    try:
-        return load(candidate)
-    except ScenarioError:
-        return None
 
 
 def _diag(scenario: m.Scenario, at: m.Pos, code: str, message: str) -> Diagnostic:

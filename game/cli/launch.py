@@ -37,7 +37,7 @@ def play(args: argparse.Namespace) -> int:
     scenario = None
     if file is not None:
         from game.core.diagnostics import ScenarioError
-        from game.authoring.validator import load_playable
+        from game.authoring.library import load_playable
 
         try:
             scenario = load_playable(file)

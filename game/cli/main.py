@@ -8,10 +8,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game import __version__
 from game.core.vocab import LANGUAGES
 from game.cli.launch import play
+
+if TYPE_CHECKING:
+    from game.authoring.library import Library
 
 EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
 
@@ -99,38 +103,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _library(folders: list[Path]) -> Library:
+    """The bundled scenarios and ``folders``, as the game shows them, cached between runs."""
+    from game.authoring.cache import Cache, default_folder
+    from game.authoring.library import Library, bundled_dir
+
+    return Library([bundled_dir(), *folders], Cache(default_folder()))
+
+
 def _list(args: argparse.Namespace) -> int:
-    from game.authoring.library import bundled_dir, discover, relative
+    from game.authoring.library import relative
     from game.core.text import clean
 
-    entries = discover([bundled_dir(), *args.scenarios])
+    library = _library(args.scenarios)
+    entries = library.entries()
+    refused = {r.path: r for r in library.refused()}
     if args.format == "json":
         rows = [
-            {"path": str(e.path), "id": e.scenario.id, "language": e.scenario.language, "title": e.scenario.title,
-             "minutes": e.scenario.minutes, "version": e.scenario.version}
-            if e.scenario else {"path": str(e.path), "errors": [d.to_json() for d in e.errors]}
-            for e in entries
+            {"path": e.path, "errors": [d.to_json() for d in refused[e.path].problems]} if e.path in refused
+            else {"path": e.path, "id": e.scenario.id, "language": e.scenario.language, "title": e.scenario.title,
+                  "minutes": e.scenario.minutes, "version": e.scenario.version}
+            for e in entries if e.scenario or e.path in refused
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return EXIT_ERRORS if any(e.scenario is None for e in entries) else EXIT_OK
+        return EXIT_ERRORS if refused else EXIT_OK
     if not entries:
         print("No scenarios found.")
     for e in entries:
-        if e.scenario is None:
+        if e.path in refused:
             print(f"{relative(e.path)}: cannot be played")
-            for line in e.lines():
+            for line in refused[e.path].lines:
                 print(f"  {clean(line)}")
-            continue
-        s = e.scenario
-        print(f"{clean(s.title)} [{s.language}, {s.minutes} min]  {relative(e.path)}")
-        print(f"  {clean(' '.join(s.summary.split()))}")
-    return EXIT_ERRORS if any(e.scenario is None for e in entries) else EXIT_OK
+        elif e.scenario is not None:
+            s = e.scenario
+            print(f"{clean(s.title)} [{s.language}, {s.minutes} min]  {relative(e.path)}")
+            print(f"  {clean(' '.join(s.summary.split()))}")
+    return EXIT_ERRORS if refused else EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
     from game.core.diagnostics import Severity
     from game.core.text import clean
-    from game.authoring.validator import check_files
+    from game.authoring.library import check_files
 
     results = check_files(args.files)
     found = [d for r in results for d in r.diagnostics]
@@ -157,7 +171,7 @@ def _explore(args: argparse.Namespace) -> int:
     from game.authoring.explore import SAMPLES, explore, format_report
     from game.core.run import RunError
     from game.core.text import clean
-    from game.authoring.validator import load_playable
+    from game.authoring.library import load_playable
 
     try:
         scenario = load_playable(args.file)
@@ -183,7 +197,6 @@ def _debrief(args: argparse.Namespace) -> int:
     from game.debrief import group
     from game.debrief.collect import collect
     from game.render.group_export import EXPORTS, FORMATS, to_text
-    from game.authoring.library import bundled_dir
     from game.core.text import clean
 
     fmt = FORMATS.get(args.export.suffix.lower()) if args.export else None
@@ -193,7 +206,7 @@ def _debrief(args: argparse.Namespace) -> int:
     if args.min_group < 1:
         print("koers debrief: --min-group needs a number of 1 or more", file=sys.stderr)
         return EXIT_ERRORS
-    library = group.Library([bundled_dir(), *args.scenarios])
+    library = _library(args.scenarios)
     collected = collect(args.paths, session=args.session)
     report = group.debrief(collected, library, language=args.lang, names=args.names, min_group=args.min_group,
                            session=args.session)

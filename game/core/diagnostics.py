@@ -64,6 +64,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K220": (W, "never-shown"),
     "K221": (W, "always-shown"),
     "K222": (W, "same-words-offered"),
+    "K223": (W, "duplicate-scenario"),
     # Teaching quality.
     "K301": (W, "judging-consequence"),
     "K302": (W, "fake-choice"),

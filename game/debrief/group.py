@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping
 
-from game.authoring.library import scenario_files
-from game.authoring.loader import load
+from game.authoring.library import Library
 from game.core import model as m
-from game.core.diagnostics import Diagnostic, ScenarioError
+from game.core.diagnostics import Diagnostic
 from game.core.vocab import LANGUAGES
 from game.debrief.collect import Collected, no_cycle_collection
 from game.debrief.privacy import hide, visible
@@ -26,57 +24,6 @@ from game.render.i18n import tr
 from game.saves.playthrough import Playthrough
 
 ROUTES = 5  # the most common routes shown
-
-
-class Library:
-    """The scenarios a group debrief can show, by id, from ``folders``, each
-    file read only when it is needed: loading every scenario takes longer
-    than reading a thousand saves, and a room plays one or two. Files are
-    found by their names, ``<id>.<language>.yaml``, and only when that finds
-    none is every other file read. A file that cannot be loaded is reported
-    in ``problems``, not fatal. Of two files with the same id and language,
-    the one with that name counts, and of two with that name, the first found
-    (the bundled scenarios are searched first): whichever is read first."""
-
-    def __init__(self, folders: Sequence[Path]) -> None:
-        self._unread = scenario_files(folders)
-        self._by_id: dict[str, dict[str, m.Scenario]] = {}  # id -> language -> scenario
-        self._whole: set[str] = set()  # the ids whose every file has been read
-        self._named: set[tuple[str, str]] = set()  # (id, language) held by a file of that name
-        self.problems: list[Diagnostic] = []
-
-    def __contains__(self, sid: object) -> bool:
-        return bool(self._by_id.get(sid)) or bool(self.languages(sid))
-
-    def one(self, sid: str, language: str) -> m.Scenario | None:
-        """Scenario ``sid`` in ``language``, or None."""
-        if language not in self._by_id.get(sid, {}):
-            self._read([f for f in self._unread if f.name.split(".")[:2] == [sid, language]])
-        return self._by_id.get(sid, {}).get(language) or self.languages(sid).get(language)
-
-    def languages(self, sid: str) -> Mapping[str, m.Scenario]:
-        """Every language of scenario ``sid``, by language; empty if there is none."""
-        if sid not in self._whole:
-            self._whole.add(sid)
-            self._read([f for f in self._unread if f.name.split(".", 1)[0] == sid])
-            if sid not in self._by_id:
-                self._read(list(self._unread))
-        return self._by_id.get(sid, {})
-
-    def _read(self, files: list[Path]) -> None:
-        for path in files:
-            self._unread.remove(path)
-            try:
-                scenario = load(path)
-            except ScenarioError as exc:
-                self.problems.extend(exc.diagnostics)
-            else:
-                key, languages = (scenario.id, scenario.language), self._by_id.setdefault(scenario.id, {})
-                named = path.name.split(".")[:2] == list(key)
-                if scenario.language not in languages or (named and key not in self._named):
-                    languages[scenario.language] = scenario
-                if named:
-                    self._named.add(key)
 
 
 def debrief(

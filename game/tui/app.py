@@ -197,7 +197,7 @@ class KoersApp(App[None]):
         if self.typical_of(session.scenario) is None:
             from game.authoring.explore import typical
 
-            self.typical_of(session.scenario, typical)
+            self.typical_of(session.scenario, lambda s: typical(s, 200).decisions)
         self.push_screen(PlayScreen(session, self.typical_of(session.scenario)))
 
     @on(PlayScreen.Finished)
@@ -209,11 +209,11 @@ class KoersApp(App[None]):
         self.session = message.session.replay_from(message.step)
         self.switch_screen(PlayScreen(self.session, self.typical_of(self.session.scenario)))
 
-    def typical_of(self, scenario: Scenario, compute: Callable[[Scenario, int], object] | None = None) -> int | None:
+    def typical_of(self, scenario: Scenario, compute: Callable[[Scenario], int] | None = None) -> int | None:
         """Decisions on a typical path of ``scenario``, worked out once (with
-        ``compute``, explore.typical, where the library has it at hand)."""
+        ``compute``, where the library has it at hand)."""
         if scenario.digest not in self._typical and compute is not None:
-            self._typical[scenario.digest] = compute(scenario, 200).decisions  # type: ignore[attr-defined]
+            self._typical[scenario.digest] = compute(scenario)
         return self._typical.get(scenario.digest)
 
     def cannot_go_on(self, exc: Exception) -> None:

@@ -24,6 +24,7 @@ from game.tui.base import KoersScreen
 from game.tui.styled import plain
 
 if TYPE_CHECKING:
+    from game.authoring.library import Refused
     from game.core.model import Scenario
     from game.saves.playthrough import Playthrough
     from game.saves.store import Mine
@@ -105,22 +106,21 @@ class LibraryScreen(KoersScreen):
     def load_entries(self, player: str | None) -> None:
         """Reading the scenario files and saves (and importing the loader) is most
         of the start-up time, so it happens after the first frame, not before it."""
-        from game.authoring.explore import typical
-        from game.authoring.library import bundled_dir, discover
+        from game.authoring.cache import Cache, default_folder
+        from game.authoring.library import Library, bundled_dir
         from game.saves.store import Store
 
-        entries = discover([bundled_dir(), *self.folders] if self.bundled else self.folders)
-        for e in entries:
-            if e.scenario is not None:
-                self.koers.typical_of(e.scenario, typical)
+        library = Library([bundled_dir(), *self.folders] if self.bundled else self.folders, Cache(default_folder()))
+        offered = library.offered()
+        for scenario in offered:
+            self.koers.typical_of(scenario, library.typical)
         mine = Store(self.saves_dir).mine(player)
-        self.koers.call_from_thread(self.show_entries, entries, mine)
+        self.koers.call_from_thread(self.show_entries, offered, library.refused(), mine)
 
-    def show_entries(self, entries: list[Any], mine: Mine) -> None:
+    def show_entries(self, playable: list[Scenario], refused: list[Refused], mine: Mine) -> None:
         app = self.koers
         t = app.tr
         self.loaded = True
-        playable = [e.scenario for e in entries if e.scenario is not None]
         by_key = {s.key: s for s in playable}
         by_id: dict[str, dict[str, Scenario]] = {}
         for s in playable:
@@ -172,9 +172,8 @@ class LibraryScreen(KoersScreen):
                 options.append(Option(plain(f"✓ {label}"), id=f"f{i}"))
                 self.finished[f"f{i}"] = (scenario, p)
 
-        broken = [e for e in entries if e.scenario is None]
-        problems = [(f"b{i}", _counted(t, "library.broken_item", len(e.errors) + e.omitted, file=Path(e.path).name),
-                     e.lines()) for i, e in enumerate(broken)]
+        problems = [(f"b{i}", _counted(t, "library.broken_item", r.count, file=Path(r.path).name), r.lines)
+                    for i, r in enumerate(refused)]
         bad = mine.unreadable
         if bad:
             problems.append(("bad", _counted(t, "library.bad_saves_item", len(bad)), [clean(str(d)) for d in bad]))
