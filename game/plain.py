@@ -20,8 +20,10 @@ from typing import TextIO
 
 from game.core.model import Scenario
 from game.core.run import RunError
+from game.core.vocab import Timers
 from game.core.text import clean, flat, is_utf8, paragraphs, plain, typed, typed_name
 from game.debrief.personal import PersonalDebrief
+from game.render.personal import to_text
 from game.play.session import Locked, PlaySession
 from game.render.i18n import moment, tr
 from game.render.wording import note, not_saved
@@ -45,7 +47,7 @@ class PlainPlayer:
         player: str,
         session: str | None,
         lang: str,
-        timers: str,
+        timers: Timers,
         stdin: TextIO,
         stdout: TextIO,
         clock: Callable[[], float] = time.monotonic,
@@ -140,7 +142,7 @@ class PlainPlayer:
             self.ending(session)
             self.reflect(session)
             debrief = PersonalDebrief.build(self.scenario, session.run, session.playthrough)
-            self.stdout.write(debrief.to_text(self.lang, self.width))
+            self.stdout.write(to_text(debrief, self.lang, self.width))
             self.stdout.flush()
         except _EndOfInput:
             if self.session is not None:
@@ -167,6 +169,7 @@ class PlainPlayer:
     def scene(self, session: PlaySession) -> None:
         run = session.run
         scene = run.scene
+        assert scene is not None  # called only while the run has not finished
         speaker = self.scenario.characters.get(scene.speaker)
         self.say(f"— {speaker.name if speaker else scene.speaker} —")
         self.block(run.text)
@@ -184,7 +187,8 @@ class PlainPlayer:
             answer = self.ask(self.t("plain.prompt", n=len(choices)), session.timer.left() if timed else None)
             if answer is None:
                 session.time_out()
-                self.say(self.t("play.timed_out", choice=flat(session.run.last_choice.text)))
+                taken = session.run.last_choice
+                self.say(self.t("play.timed_out", choice=flat(taken.text if taken else "")))
                 break
             if answer.isdigit() and 1 <= int(answer) <= len(choices):
                 session.choose(choices[int(answer) - 1].id)
@@ -198,7 +202,8 @@ class PlainPlayer:
 
     def ending(self, session: PlaySession) -> None:
         """The ending, before the questions, as the full-screen game shows it."""
-        self.say(f"— {session.run.ending.title} —")
+        ending = session.run.ending
+        self.say(f"— {ending.title if ending else session.run.at} —")
         self.block(session.run.text)
 
     def reflect(self, session: PlaySession) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from game.core.files import read_regular
-from game.core.vocab import LANGUAGES, TIMERS
+from game.core.vocab import LANGUAGES, TIMERS, Timers
 from game.core.text import typed_name
 
 ENV_VAR = "KOERS_SAVES"
@@ -27,7 +27,7 @@ class Prefs(NamedTuple):
     player: str | None = None
     session: str | None = None
     lang: str | None = None
-    timers: str = "on"
+    timers: Timers = "on"
 
     @classmethod
     def from_json(cls, data: object) -> Prefs:
@@ -44,7 +44,7 @@ class Prefs(NamedTuple):
             player=text("player"),
             session=text("session"),
             lang=lang if lang in LANGUAGES else None,
-            timers=timers if timers in TIMERS else "on",
+            timers=next((t for t in TIMERS if t == timers), "on"),
         )
 
     def to_json(self) -> dict[str, str | None]:

@@ -2,7 +2,8 @@
 
 from conftest import FIXTURES
 
-from game.debrief.personal import PersonalDebrief, sparkline
+from game.debrief.personal import PersonalDebrief
+from game.render.personal import sparkline, to_markdown, to_text
 from game.authoring.library import bundled_dir
 from game.authoring.loader import load
 from game.core.run import Run
@@ -69,7 +70,7 @@ def test_reflections_come_from_the_playthrough():
 def test_markdown_export_has_every_part_and_no_control_bytes():
     scenario, run = played("tell", timeout_ms=5000)
     p = Playthrough.new(scenario, "Zed\x1b[31m").record(run).with_reflection(0, "Private \x07thought")
-    text = PersonalDebrief.build(scenario, run, p).to_markdown("en")
+    text = to_markdown(PersonalDebrief.build(scenario, run, p), "en")
     for part in ("## Ending: Bad", "Rating: weak", "### Decision 2 (5.0 s, time ran out)", "**Other options:**",
                  "**The time ran out; the story chose:** Wait.", "**What that choice does:** Waiting cost you.",
                  "## Meters over time", "Your answer (Private): Private thought",
@@ -77,7 +78,7 @@ def test_markdown_export_has_every_part_and_no_control_bytes():
         assert part in text, part
     assert "You chose:** Wait" not in text  # a timeout is not the player's choice
     assert "\x1b" not in text and "\x07" not in text
-    dutch = PersonalDebrief.build(scenario, run, p).to_markdown("nl")
+    dutch = to_markdown(PersonalDebrief.build(scenario, run, p), "nl")
     assert "### Beslissing 1" in dutch and "### Beslissing 2 (5,0 s, tijd verstreken)" in dutch  # a decimal comma
 
 
@@ -89,7 +90,7 @@ def test_alternatives_name_only_places_the_chosen_option_did_not_lead(routed_bas
     assert [a.leads_to for a in first.alternatives] == [""]
     # 'stop' would have routed to 'good' after asking, not to its plain 'bad'.
     assert [a.leads_to for a in second.alternatives] == ["Good"]
-    assert "→" not in debrief.to_markdown("en").split("Decision 2")[0].split("Decision 1")[1]
+    assert "→" not in to_markdown(debrief, "en").split("Decision 2")[0].split("Decision 1")[1]
 
 
 def test_a_choice_written_twice_with_the_same_words_is_not_its_own_alternative():

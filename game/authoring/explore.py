@@ -85,7 +85,7 @@ def _key(run: Run) -> Hashable:
 def explore(scenario: m.Scenario, max_states: int = MAX_STATES, samples: int = SAMPLES, seed: int = 0) -> Report:
     start = Run.start(scenario)
     states: dict[Hashable, Run] = {_key(start): start}
-    edges: dict[Hashable, list[tuple[Hashable, str, str]]] = {}
+    edges: Edges = {}
     queue = deque([_key(start)])
     stuck: list[tuple[Hashable, str]] = []  # a state, and the scene a choice there leads to where no choice is available
     while queue:
@@ -99,7 +99,8 @@ def explore(scenario: m.Scenario, max_states: int = MAX_STATES, samples: int = S
             try:
                 nxt = attrs.evolve(run.choose(choice_id, timed_out=late), steps=())
             except RunError:
-                stuck.append((key, run.scene.choice(choice_id).leads_to(run.meters, run.flags)))
+                choice = run.scene.choice(choice_id) if run.scene else None
+                stuck.append((key, choice.leads_to(run.meters, run.flags) if choice else run.at))
                 continue
             nkey = _key(nxt)
             out.append((nkey, run.at, choice_id))
@@ -111,7 +112,11 @@ def explore(scenario: m.Scenario, max_states: int = MAX_STATES, samples: int = S
     return _summarise(scenario, states, edges, _key(start), stuck)
 
 
-def _summarise(scenario, states, edges, root, stuck) -> Report:
+Edges = dict[Hashable, list[tuple[Hashable, str, str]]]  # state -> (next state, scene, choice id)
+
+
+def _summarise(scenario: m.Scenario, states: dict[Hashable, Run], edges: Edges, root: Hashable,
+               stuck: list[tuple[Hashable, str]]) -> Report:
     endings_at = {k: r.at for k, r in states.items() if r.finished}
 
     # Shortest routes: breadth-first parents from the root.
@@ -155,10 +160,10 @@ def _summarise(scenario, states, edges, root, stuck) -> Report:
         if finished:
             far = max(endings_at, key=lambda k: best[k][0])
             chain = []
-            k: Hashable | None = far
-            while k is not None:
-                chain.append(states[k].at)
-                k = best[k][1]
+            at: Hashable | None = far
+            while at is not None:
+                chain.append(states[at].at)
+                at = best[at][1]
             longest = tuple(reversed(chain))
     else:
         for ending in endings_at.values():
@@ -187,7 +192,7 @@ def _summarise(scenario, states, edges, root, stuck) -> Report:
     )
 
 
-def _topological(edges: dict[Hashable, list]) -> list[Hashable] | None:
+def _topological(edges: Edges) -> list[Hashable] | None:
     indegree: dict[Hashable, int] = {k: 0 for k in edges}
     for out in edges.values():
         for nk, _, _ in out:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import attrs
 
@@ -108,9 +108,9 @@ def _kind(event: Event) -> str:
     return "a mapping"
 
 
-def _plain(event: Event) -> bool:
+def _plain(event: Event) -> TypeGuard[ScalarEvent]:
     """Written without quotes: only such a scalar can be a number or true/false."""
-    return type(event) is ScalarEvent and event.implicit[0]
+    return type(event) is ScalarEvent and bool(event.implicit[0])
 
 
 def _nothing(event: Event) -> bool:
@@ -193,7 +193,7 @@ class _Reader:
         flags = partial(self.items, what="set", read=partial(ident, what="flag"))
         cleared = partial(self.items, what="clear", read=partial(ident, what="flag"))
         # What a route or a timer may change of a choice's outcome.
-        change = {"effects": self.effects, "set": flags, "clear": cleared,
+        change: dict[str, Read] = {"effects": self.effects, "set": flags, "clear": cleared,
                   "consequence": partial(t, what="consequence"), "coaching": partial(t, what="coaching")}
         self.SCENE = _Part("a scene", ("id", "speaker", "text", "choices"), {
             "id": partial(ident, what="scene id"), "title": partial(t, what="title"),
@@ -255,9 +255,10 @@ class _Reader:
 
     def tagged(self, event: Event) -> bool:
         """Report and skip a node with an explicit tag: a scenario is plain data."""
-        if event.tag is None:
+        tag = getattr(event, "tag", None)  # only nodes have one
+        if tag is None:
             return False
-        tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+        tag = tag.replace("tag:yaml.org,2002:", "!!", 1)
         self.error(event, "K007", f"tags like '{tag}' are not allowed; a scenario is plain data")
         self.stream.skip(event)
         return True
@@ -320,7 +321,7 @@ class _Reader:
             if not _nothing(event):
                 self.wrong(event, f"{what} should be a list, not {_kind(event)}")
             return []
-        out = []
+        out: list[T] = []
         nxt = self.stream.next
         while True:
             item = nxt()
@@ -345,6 +346,7 @@ class _Reader:
         if type(event) is MappingStartEvent:
             self.wrong(event, f"{what} should be text or a list of paragraphs, not a mapping")
             return None
+        assert type(event) is ScalarEvent  # the stream refuses aliases, so what is left is a scalar
         return m.Text((m.Paragraph(event.value, at=self.at(event)),))
 
     def paragraph(self, event: Event) -> m.Paragraph | None:
@@ -557,7 +559,7 @@ class _Reader:
         if type(event) is not MappingStartEvent:
             self.wrong(event, f"effects should be a mapping like {{trust: 2}}, not {_kind(event)}")
             return ()
-        out = []
+        out: list[m.Effect] = []
         seen: set[str] = set()
         nxt = self.stream.next
         while True:

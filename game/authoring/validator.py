@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -180,9 +180,9 @@ class _Checker:
                     for flag in flags:
                         if flag not in s.flags:
                             self.report(at, "K205", f"flag '{flag}' is not declared under flags{self.suggest(flag, s.flags)}")
-                for concept in choice.concepts:
-                    if concept not in s.concepts:
-                        self.report(choice.at, "K211", f"concept '{concept}' is not declared under concepts{self.suggest(concept, s.concepts)}")
+                for cid in choice.concepts:
+                    if cid not in s.concepts:
+                        self.report(choice.at, "K211", f"concept '{cid}' is not declared under concepts{self.suggest(cid, s.concepts)}")
 
         for cond in _conditions(s):
             self.condition(cond)
@@ -347,7 +347,8 @@ class _Checker:
         """Variants and paragraphs that can never show, or always show and hide the rest;
         options with the same words offered at once; an endorsed option that costs nothing."""
         judge = Judge(self.s)
-        for place in (*self.s.scenes.values(), *self.s.endings.values()):
+        places: list[m.Scene | m.Ending] = [*self.s.scenes.values(), *self.s.endings.values()]
+        for place in places:
             kind = "scene" if isinstance(place, m.Scene) else "ending"
             for i, variant in enumerate(place.variants):
                 if not judge.can_hold(variant.when):
@@ -426,13 +427,13 @@ class _Checker:
             if (_text_shape(a.text), _variants_shape(a.variants)) != (_text_shape(b.text), _variants_shape(b.variants)):
                 self.report(a.at, "K212", f"the variants or conditional paragraphs of scene '{sid}' differ from {there}")
         for eid in s.endings.keys() & o.endings.keys():
-            a, b = s.endings[eid], o.endings[eid]
-            if (a.rating, _text_shape(a.text), _variants_shape(a.variants)) != (b.rating, _text_shape(b.text), _variants_shape(b.variants)):
-                self.report(a.at, "K212", f"ending '{eid}' differs from {there} in its rating, variants or conditional paragraphs")
+            end, other_end = s.endings[eid], o.endings[eid]
+            if (end.rating, _text_shape(end.text), _variants_shape(end.variants)) != (other_end.rating, _text_shape(other_end.text), _variants_shape(other_end.variants)):
+                self.report(end.at, "K212", f"ending '{eid}' differs from {there} in its rating, variants or conditional paragraphs")
         for mid in s.meters.keys() & o.meters.keys():
-            a, b = s.meters[mid], o.meters[mid]
-            if (a.min, a.max, a.start, a.shown) != (b.min, b.max, b.start, b.shown):
-                self.report(a.at, "K212", f"meter '{mid}' has a different range, start or visibility than in {there}")
+            ours, other = s.meters[mid], o.meters[mid]
+            if (ours.min, ours.max, ours.start, ours.shown) != (other.min, other.max, other.start, other.shown):
+                self.report(ours.at, "K212", f"meter '{mid}' has a different range, start or visibility than in {there}")
         if s.start != o.start:
             self.report(s.start_at, "K212", f"the start scene differs from {there} ('{o.start}')")
 
@@ -440,7 +441,8 @@ class _Checker:
 def _conditions(s: m.Scenario) -> Iterator[m.Condition | None]:
     """Every condition in the scenario: of texts, variants, choices and routes."""
     texts = [*(sc.text for sc in s.scenes.values()), *(e.text for e in s.endings.values())]
-    variants = [v for place in (*s.scenes.values(), *s.endings.values()) for v in place.variants]
+    places: list[m.Scene | m.Ending] = [*s.scenes.values(), *s.endings.values()]
+    variants = [v for place in places for v in place.variants]
     yield from (cond for text in [*texts, *(v.text for v in variants)] for cond in text.conditions)
     yield from (v.when for v in variants)
     for scene in s.scenes.values():
@@ -460,29 +462,29 @@ def _changes(choice: m.Choice, timer: m.Timer | None) -> Iterator[tuple[tuple[m.
         yield change.effects or (), (*(change.set or ()), *(change.clear or ())), timer.at
 
 
-def _what_it_does(outcome: m.Outcome) -> tuple:
+def _what_it_does(outcome: m.Outcome) -> tuple[object, ...]:
     return outcome.next, frozenset((e.meter, e.delta) for e in outcome.effects), frozenset(outcome.set), frozenset(outcome.clear)
 
 
-def _change_shape(change: m.Change) -> tuple:
+def _change_shape(change: m.Change) -> tuple[object, ...]:
     """A route's or timer's change without its words: whether it gives a consequence or coaching note, not what it says."""
     return (change.next, change.effects, change.set, change.clear, change.consequence is None, change.coaching is None)
 
 
-def _choice_shape(c: m.Choice) -> tuple:
+def _choice_shape(c: m.Choice) -> tuple[object, ...]:
     return (c.next, c.effects, c.set, c.clear, c.when, c.concepts, c.recommended,
             tuple((r.when, _change_shape(r.change)) for r in c.routes))
 
 
-def _timer_shape(t: m.Timer | None) -> tuple | None:
+def _timer_shape(t: m.Timer | None) -> tuple[object, ...] | None:
     return None if t is None else (t.seconds, t.timeout, _change_shape(t.ran_out))
 
 
-def _text_shape(text: m.Text) -> tuple:
+def _text_shape(text: m.Text) -> tuple[object, ...]:
     return tuple((p.when, bool(p.otherwise)) for p in text.paragraphs if p.when is not None)
 
 
-def _variants_shape(variants: tuple[m.Variant, ...]) -> tuple:
+def _variants_shape(variants: tuple[m.Variant, ...]) -> tuple[object, ...]:
     return tuple((v.when, _text_shape(v.text)) for v in variants)
 
 
@@ -495,7 +497,7 @@ def _ids(choices: Iterable[m.Choice]) -> str:
     return "[" + ", ".join(c.id for c in choices) + "]"
 
 
-def _reach(roots: list[str], step) -> set[str]:
+def _reach(roots: list[str], step: Callable[[str], Iterable[str]]) -> set[str]:
     seen = set(roots)
     todo = list(roots)
     while todo:

@@ -55,7 +55,7 @@ class PyParser(Reader, Scanner, Parser):
 try:  # the libyaml C parser; the pure-Python one behaves the same, only slower
     from yaml._yaml import CParser as FastParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    FastParser = PyParser
+    FastParser = PyParser  # type: ignore[misc, assignment]
 
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -91,7 +91,7 @@ class Stream:
         self._depth = 0
 
     def pos(self, event: Event) -> Pos:
-        index = event.start_mark.index
+        index = event.start_mark.index if event.start_mark is not None else 0
         line = bisect.bisect_right(self._starts, index)
         return Pos(line, index - self._starts[line - 1] + 1)
 
@@ -101,18 +101,18 @@ class Stream:
 
     def next(self) -> Event:
         try:
-            event = self._get()
+            event: Event = self._get()
         except yaml.MarkedYAMLError as exc:
             raise self._syntax(exc) from None
         except yaml.YAMLError as exc:  # the reader's errors: special characters and the like
             raise self._syntax(exc) from None
         kind = type(event)
         if kind is ScalarEvent:
-            if event.anchor is not None:
+            if getattr(event, "anchor", None) is not None:
                 raise self._alias(event)
             return event
         if kind in _OPEN:
-            if event.anchor is not None:
+            if getattr(event, "anchor", None) is not None:
                 raise self._alias(event)
             self._depth += 1
             if self._depth > MAX_DEPTH:

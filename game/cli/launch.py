@@ -7,6 +7,7 @@ the other commands stay light.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 
 from game.render.i18n import default_language
@@ -54,7 +55,8 @@ def play(args: argparse.Namespace) -> int:
         if ignored:
             print(tr(lang, "prefs.ignored", path=clean(str(prefs_path)), reason=ignored), file=sys.stderr)
         # Bytes that are not UTF-8 reach the player as a question to type again, not as a traceback.
-        sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[attr-defined]
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(errors="surrogateescape")
         if player is None:  # the first run: asked in the scenario's language, which plain mode speaks
             answers = first_run(scenario.language, ask_session=session is None)
             if answers is None:

@@ -21,7 +21,7 @@ EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
 
 #: Options that mean the same before the command and after it: ``koers --scenarios DIR list``
 #: and ``koers list --scenarios DIR`` are one thing. Their value when given nowhere.
-SHARED = {"scenarios": [], "saves": None, "player": None, "session": None, "lang": None}
+SHARED: dict[str, object] = {"scenarios": [], "saves": None, "player": None, "session": None, "lang": None}
 
 
 def _shared_options(parser: argparse.ArgumentParser, top: bool, session: str) -> None:
@@ -119,12 +119,13 @@ def _list(args: argparse.Namespace) -> int:
     entries = library.entries()
     refused = {r.path: r for r in library.refused()}
     if args.format == "json":
-        rows = [
-            {"path": e.path, "errors": [d.to_json() for d in refused[e.path].problems]} if e.path in refused
-            else {"path": e.path, "id": e.scenario.id, "language": e.scenario.language, "title": e.scenario.title,
-                  "minutes": e.scenario.minutes, "version": e.scenario.version}
-            for e in entries if e.scenario or e.path in refused
-        ]
+        rows: list[dict[str, object]] = []
+        for e in entries:
+            if e.path in refused:
+                rows.append({"path": e.path, "errors": [d.to_json() for d in refused[e.path].problems]})
+            elif (s := e.scenario) is not None:
+                rows.append({"path": e.path, "id": s.id, "language": s.language, "title": s.title,
+                             "minutes": s.minutes, "version": s.version})
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_ERRORS if refused else EXIT_OK
     if not entries:

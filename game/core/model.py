@@ -24,7 +24,8 @@ class Pos(NamedTuple):
 NOWHERE = Pos(1, 1)
 
 
-def _at() -> attrs.Attribute:
+def _at() -> Pos:
+    """A field for where a thing is in its file, left out of comparisons."""
     return attrs.field(default=NOWHERE, eq=False, repr=False)
 
 

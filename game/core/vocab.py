@@ -1,10 +1,14 @@
 """The words the engine and its files share: languages, ratings, timer settings."""
 
+from typing import Literal, get_args
+
 #: The languages of the interface, and the languages a scenario may be written in.
-LANGUAGES = ("nl", "en")
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
 
 #: How an ending rates the way the player handled it.
 RATINGS = ("strong", "mixed", "weak")
 
 #: How timed decisions run: as written, at double time, or not at all.
-TIMERS = ("on", "slow", "off")
+Timers = Literal["on", "slow", "off"]
+TIMERS: tuple[Timers, ...] = get_args(Timers)

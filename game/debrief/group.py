@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from game.authoring.library import Library
 from game.core import model as m
@@ -46,7 +46,8 @@ def debrief(
         return _debrief_all(collected, library, language, names, min_group, session)
 
 
-def _debrief_all(collected, library, language, names, min_group, session) -> Report:  # noqa: ANN001
+def _debrief_all(collected: Collected, library: Library, language: str | None, names: bool, min_group: int,
+                 session: str | None) -> Report:
     skipped = list(collected.skipped)
     groups: dict[tuple[str, str], list[Playthrough]] = defaultdict(list)
     for p in collected.played:
@@ -70,7 +71,7 @@ def _debrief_all(collected, library, language, names, min_group, session) -> Rep
     return Report(tuple(debriefs), tuple(sorted(skipped)), collected.other_sessions, session, words)
 
 
-def _pick(sid: str, version: str, languages: Counter, library: Library, language: str | None) -> tuple[m.Scenario, list[str]]:
+def _pick(sid: str, version: str, languages: Counter[str], library: Library, language: str | None) -> tuple[m.Scenario, list[str]]:
     """The scenario file whose words to show: the wanted language, at the
     group's version if there is one."""
     order = list(dict.fromkeys([*([language] if language else []), *(lang for lang, _ in languages.most_common()), *LANGUAGES]))
@@ -114,7 +115,7 @@ def _kept_by_name(counts: Counter[str], min_group: int) -> tuple[tuple[str, int 
     return tuple(zip(names, visible([counts[n] for n in names], min_group)))
 
 
-def _quartiles(values: list[float]) -> tuple[float, float, float]:
+def _quartiles(values: Sequence[float]) -> tuple[float, float, float]:
     if len(values) == 1:
         return values[0], values[0], values[0]
     q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
@@ -130,8 +131,8 @@ class _Tally:
         self.played = [p for p in group if p.replay_of is None]
         self.replays = len(group) - len(self.played)  # replays of a decision, left out of every number
         played = self.played
-        self.languages = Counter(p.scenario.language for p in played)
-        self.timers = Counter(p.settings.timers for p in played)
+        self.languages: Counter[str] = Counter(p.scenario.language for p in played)
+        self.timers: Counter[str] = Counter(p.settings.timers for p in played)
         done = [p for p in played if p.ending is not None]
         self.endings = Counter(p.ending for p in done)
         self.routes = Counter((tuple(s.scene for s in p.steps), tuple(s.choice for s in p.steps), p.ending)
@@ -154,7 +155,8 @@ class _Tally:
                 self.timeouts[s.scene] += s.timed_out
 
 
-def _debrief(sid, version, tally, library, language, names, min_group, others) -> Debrief:  # noqa: ANN001
+def _debrief(sid: str, version: str, tally: _Tally, library: Library, language: str | None, names: bool,
+             min_group: int, others: list[str]) -> Debrief:
     scenario, warnings = _pick(sid, version, tally.languages, library, language)
     lang = scenario.language
     if others:
@@ -167,7 +169,7 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
         unknown = sum(n for path, n in tally.paths.items() if not gone.isdisjoint(path))
         warnings.append(tr(lang, "group.warn_gone_one" if unknown == 1 else "group.warn_gone_many", n=unknown))
 
-    decisions = []
+    decisions: list[Decision] = []
     for scene in scenario.scenes.values():
         if not scene.is_decision or scene.id not in taken:
             continue
@@ -215,8 +217,8 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
     # The endings, the endings the file no longer has, and the unfinished make the whole group.
     listed_endings = list(scenario.endings.values())
     finished = sum(endings.values())
-    counts = [endings.get(e.id, 0) for e in listed_endings]
-    *kept, _gone, unfinished = visible([*counts, finished - sum(counts), total - finished], min_group)
+    reached_each = [endings.get(e.id, 0) for e in listed_endings]
+    *kept, _gone, unfinished = visible([*reached_each, finished - sum(reached_each), total - finished], min_group)
     ending_counts = tuple((e, Count(kept[i], total)) for i, e in enumerate(listed_endings))
     shown_endings = {e.id: c.count for e, c in ending_counts}
 
@@ -227,18 +229,18 @@ def _debrief(sid, version, tally, library, language, names, min_group, others) -
 
     # A route one player took is not a pattern, and would point at them. The
     # routes to an ending and the rest of those who reached it make one whole.
-    to_ending: dict[str, list[tuple[tuple, int]]] = defaultdict(list)
-    for key, count in tally.routes.items():
-        if count >= 2 and shown_endings.get(key[2]):
-            to_ending[key[2]].append((key, count))
+    to_ending: dict[str, list[tuple[tuple[tuple[str, ...], tuple[str, ...], str | None], int]]] = defaultdict(list)
+    for route, count in tally.routes.items():
+        if count >= 2 and route[2] is not None and shown_endings.get(route[2]):
+            to_ending[route[2]].append((route, count))
     routes = []
     for ending, found in to_ending.items():
-        kept_routes = visible([count for _, count in found] + [shown_endings[ending] - sum(c for _, c in found)], min_group)
+        kept_routes = visible([count for _, count in found] + [(shown_endings[ending] or 0) - sum(c for _, c in found)], min_group)
         routes += [(key, count) for (key, count), k in zip(found, kept_routes) if k is not None]
     routes.sort(key=lambda item: (-item[1], item[0]))
     route_list = tuple(
         Route(tuple(choice_of(s, c) for s, c in zip(path, picked) if s in scenario.scenes and scenario.scenes[s].is_decision),
-              scenario.endings.get(ending), count)
+              scenario.endings.get(ending or ""), count)
         for (path, picked, ending), count in routes[:ROUTES]
     )
     beginnings = () if route_list else _beginnings(tally.played, scenario, min_group)

@@ -16,6 +16,7 @@ import attrs
 
 from game.core import model as m
 from game.core.run import Run, RunError
+from game.core.vocab import Timers
 from game.play.timer import DecisionTimer
 from game.saves.playthrough import Playthrough, Settings
 from game.saves.store import Lock, NotSaved, Store
@@ -91,7 +92,7 @@ class PlaySession:
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    def start(cls, scenario: m.Scenario, store: Store, player: str, session: str | None, timers: str,
+    def start(cls, scenario: m.Scenario, store: Store, player: str, session: str | None, timers: Timers,
               clock: Callable[[], float] = time.monotonic) -> PlaySession:
         """A new playthrough; RunError when the scenario cannot be played."""
         run = Run.start(scenario)
@@ -101,7 +102,7 @@ class PlaySession:
         return cls(scenario, playthrough, run, store, lock, clock)
 
     @classmethod
-    def reopen(cls, scenario: m.Scenario, playthrough: Playthrough, store: Store, timers: str,
+    def reopen(cls, scenario: m.Scenario, playthrough: Playthrough, store: Store, timers: Timers,
                clock: Callable[[], float] = time.monotonic) -> PlaySession:
         """A saved playthrough, where it was left, with the timers the player
         needs now; Locked when another Koers plays it, RunError when it cannot go on."""
@@ -155,7 +156,7 @@ class PlaySession:
         self.save()
         self.timer.start(self._seconds(), self.playthrough.settings.timers)
 
-    def set_timers(self, timers: str) -> None:
+    def set_timers(self, timers: Timers) -> None:
         """The player changed the timer setting; the current decision follows it."""
         before = self.playthrough.settings.timers
         if timers == before:

@@ -65,8 +65,8 @@ def read_slowly(text: str, path: str) -> Playthrough:
     except Problem as problem:
         raise fail(where(problem.at), problem.code, problem.message) from None
     except msgspec.ValidationError as exc:
-        problem = _worded(str(exc), data)
-        raise fail(where(problem.at), problem.code, problem.message) from None
+        worded = _worded(str(exc), data)
+        raise fail(where(worded.at), worded.code, worded.message) from None
 
 
 def _current(data: Any) -> Any:
@@ -205,8 +205,8 @@ def _misfit(mapping: Any, declared: Any, keys: bool = False) -> str:
         try:
             msgspec.json.decode(msgspec.json.encode({k: 0} if keys else v), type=dict[declared, int] if keys else declared)
         except msgspec.ValidationError:
-            return k
-    return next(iter(mapping))
+            return str(k)
+    return str(next(iter(mapping)))
 
 
 def _value(data: Any, at: tuple[str | int, ...]) -> Any:
@@ -304,14 +304,17 @@ class _Scanner:
                 object_pairs_hook: object, memo: dict[str, str]) -> tuple[dict[str, _Located], int]:
         self._deeper(s_and_end[1] - 1)
         try:
-            return json.decoder.JSONObject(s_and_end, strict, self.scan, object_hook, object_pairs_hook, memo)  # type: ignore[attr-defined]
+            found: tuple[dict[str, _Located], int] = json.decoder.JSONObject(  # type: ignore[attr-defined]
+                s_and_end, strict, self.scan, object_hook, object_pairs_hook, memo)
+            return found
         finally:
             self.depth -= 1
 
     def _array(self, s_and_end: tuple[str, int], _scan_once: object) -> tuple[list[_Located], int]:
         self._deeper(s_and_end[1] - 1)
         try:
-            return json.decoder.JSONArray(s_and_end, self.scan)  # type: ignore[attr-defined]
+            found: tuple[list[_Located], int] = json.decoder.JSONArray(s_and_end, self.scan)  # type: ignore[attr-defined]
+            return found
         finally:
             self.depth -= 1
 

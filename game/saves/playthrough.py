@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 import msgspec
 from msgspec import Meta
 
 from game.core import model as m
 from game.core.run import Run, Step
-from game.core.vocab import LANGUAGES, TIMERS
+from game.core.vocab import Language, Timers
 
-SAVE_FORMAT = 2
+SaveFormat = Literal[2]
+SAVE_FORMAT: SaveFormat = 2
 MAX_DIGITS = 15  # 10**15 ms is 30,000 years; longer numbers only cost memory
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -40,17 +41,18 @@ class _Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False)
     no cycle for the collector to look for among thousands of them."""
 
 
-class ScenarioRef(_Record):
+class ScenarioRef(_Record, frozen=True):
     """Which scenario file a playthrough was played on."""
 
     id: Name
-    language: Literal[LANGUAGES]
+    language: Language
     version: str
     digest: Digest  # sha256 of the scenario file, "" if it did not come from a file
 
     @classmethod
     def of(cls, scenario: m.Scenario) -> ScenarioRef:
-        return cls(id=scenario.id, language=scenario.language, version=scenario.version, digest=scenario.digest)
+        language = cast(Language, scenario.language)  # a loaded scenario's language is one of LANGUAGES
+        return cls(id=scenario.id, language=language, version=scenario.version, digest=scenario.digest)
 
     @property
     def key(self) -> str:
@@ -58,13 +60,13 @@ class ScenarioRef(_Record):
         return f"{self.id}.{self.language}"
 
 
-class Settings(_Record):
+class Settings(_Record, frozen=True):
     """Player settings that change what a decision time means."""
 
-    timers: Literal[TIMERS] = "on"
+    timers: Timers = "on"
 
 
-class StepRecord(_Record):
+class StepRecord(_Record, frozen=True):
     """A step of the run as the save keeps it: the decision and when it was taken."""
 
     scene: Name
@@ -85,14 +87,14 @@ class StepRecord(_Record):
             step.scene, step.choice, step.ms, step.timed_out, dict(step.meters), step.flags)
 
 
-class Reflection(_Record):
+class Reflection(_Record, frozen=True):
     """An answer to one debrief question; private unless the player shares it."""
 
     answer: str
     shared: bool = False
 
 
-class ReplayOf(_Record):
+class ReplayOf(_Record, frozen=True):
     """This playthrough replays ``playthrough`` from its decision ``step`` (from 0)."""
 
     playthrough: Id
@@ -109,14 +111,14 @@ def now_utc(now: datetime | None = None) -> datetime:
     return when.replace(microsecond=when.microsecond // 1000 * 1000)
 
 
-class Playthrough(_Record, kw_only=True):
+class Playthrough(_Record, frozen=True, kw_only=True):
     """One player's way through one scenario: what a save file holds.
 
     Build it with ``new`` or ``replay_from``; each choice gives a new value
     through ``record``. Field order is the order of the file.
     """
 
-    koers_save: Literal[SAVE_FORMAT]  # older files are migrated on reading, so a value in memory is current
+    koers_save: SaveFormat  # older files are migrated on reading, so a value in memory is current
     id: Id
     scenario: ScenarioRef
     player: str  # a pseudonym, never used to name a file

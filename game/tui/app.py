@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App
@@ -80,7 +80,7 @@ class KoersApp(App[None]):
     def tr(self, key: str, **values: object) -> str:
         return tr(self.lang, key, **values)
 
-    def remember(self, **changes: object) -> None:
+    def remember(self, **changes: Any) -> None:
         self.prefs = self.prefs._replace(**changes)
         save_prefs(self.prefs_path, self.prefs)
         if self.session is not None:
@@ -313,7 +313,7 @@ class KoersApp(App[None]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
-        if not CommandPalette.is_open(self):
+        if not isinstance(self.screen, CommandPalette):
             self.push_screen(CommandPalette(placeholder=self.tr("cmd.search"), id="--command-palette"))
 
     def action_take_screenshot(self) -> None:
@@ -346,11 +346,10 @@ def make_app(
     are never touched."""
     path = Path(settings_path) if settings_path is not None else default_prefs_path()
     prefs, ignored = load_prefs(path)
-    changes = {k: v for k, v in (("player", player), ("session", session), ("lang", lang)) if v}
-    prefs = prefs._replace(**changes)
+    prefs = prefs._replace(player=player or prefs.player, session=session or prefs.session, lang=lang or prefs.lang)
     if prefs.lang is None:
         prefs = prefs._replace(lang=default_language())
-    if changes:
+    if player or session or lang:
         save_prefs(path, prefs)
     app = KoersApp(scenario_dirs, saves_dir, path, prefs, scenario, clock, bundled, exports_dir)
     app.prefs_ignored = ignored

@@ -4,7 +4,7 @@ screen wants done goes up as a message."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from game.tui.app import KoersApp
 
 
-def koers_app(screen: Screen[object]) -> KoersApp:
+def koers_app(screen: Screen[Any]) -> KoersApp:
     from game.tui.app import KoersApp
 
     app = screen.app

@@ -44,7 +44,7 @@ class DebriefScreen(KoersScreen):
         return tr(self.scenario.language, key, **values)
 
     def compose(self) -> ComposeResult:
-        from game.debrief.personal import chart, format_effects, leads
+        from game.render.personal import chart, format_effects, leads
 
         t, lang = self.t, self.scenario.language
         d = self.debrief()
@@ -99,9 +99,9 @@ class DebriefScreen(KoersScreen):
                         lines.append(Content.assemble((f"{t('debrief.source')}: ", "dim"), c.source))
                     yield Static(Content("\n").join(lines), classes="concept")
 
-            for heading, lines in d.meter_groups():
+            for heading, meters in d.meter_groups():
                 yield Static(plain(t(heading), "bold"), classes="section")
-                yield Static(plain("\n".join(chart(lines))), classes="chart")
+                yield Static(plain("\n".join(chart(meters))), classes="chart")
 
             if d.reflections:
                 yield Static(plain(t("debrief.reflection"), "bold"), classes="section")
@@ -179,11 +179,12 @@ class DebriefScreen(KoersScreen):
         """Write the debrief as Markdown, readable by the player only, to their
         documents (never the saves folder: it holds their private answers)."""
         from game.core.files import write_private
+        from game.render.personal import to_markdown
 
         stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
         try:
             path = write_private(self.koers.exports_dir, f"debrief-{self.scenario.id}-{stamp}", ".md",
-                                 self.debrief().to_markdown(self.scenario.language))
+                                 to_markdown(self.debrief(), self.scenario.language))
         except OSError as exc:
             self.koers.notify(self.koers.tr("debrief.export_failed", reason=exc.strerror or str(exc)), severity="error",
                             markup=False)

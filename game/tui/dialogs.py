@@ -58,7 +58,7 @@ class NameScreen(ModalScreen[tuple[str, str | None, str] | None]):
 
     @on(RadioSet.Changed, "#lang")
     def lang_changed(self, event: RadioSet.Changed) -> None:
-        if event.pressed.name != self.lang:
+        if event.pressed.name and event.pressed.name != self.lang:
             self.player = self.query_one("#player", Input).value
             self.session = self.query_one("#session", Input).value
             self.lang = event.pressed.name
@@ -106,8 +106,8 @@ class SettingsScreen(ModalScreen[tuple[str, str] | None]):
             yield Label(Content.styled(tr(self.lang, "settings.title"), "bold"), classes="dialog-title")
             yield Label(Content(tr(self.lang, "settings.timers")))
             with RadioSet(id="timers"):
-                for value in TIMERS:
-                    yield Option(Content(tr(self.lang, f"timers.{value}")), value=value == self.timers, name=value)
+                for setting in TIMERS:
+                    yield Option(Content(tr(self.lang, f"timers.{setting}")), value=setting == self.timers, name=setting)
             yield Label(Content(tr(self.lang, "settings.language")))
             with RadioSet(id="lang"):
                 for value in LANGUAGES:
@@ -116,11 +116,11 @@ class SettingsScreen(ModalScreen[tuple[str, str] | None]):
 
     @on(RadioSet.Changed, "#timers")
     def timers_changed(self, event: RadioSet.Changed) -> None:
-        self.timers = event.pressed.name
+        self.timers = event.pressed.name or self.timers
 
     @on(RadioSet.Changed, "#lang")
     def lang_changed(self, event: RadioSet.Changed) -> None:
-        if event.pressed.name != self.lang:
+        if event.pressed.name and event.pressed.name != self.lang:
             self.lang = event.pressed.name
             self.refresh(recompose=True)  # the dialog in the language just chosen
 

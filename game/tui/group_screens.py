@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from game.debrief.report import Count, Debrief, Decision
+from game.debrief.report import Count, Debrief, Decision, Report
 from game.render.group_export import (
     beginning_text,
     coaching_notes,
@@ -87,8 +87,16 @@ class GroupScreen(Screen[None]):
         self.index = index  # the decision, on the screens that show one
 
     @property
+    def report(self) -> Report:
+        from game.tui.group import GroupApp
+
+        app = self.app
+        assert isinstance(app, GroupApp), "group screens run in the group app"
+        return app.report
+
+    @property
     def debrief(self) -> Debrief:
-        return self.app.report.debriefs[self.debrief_index]
+        return self.report.debriefs[self.debrief_index]
 
     @property
     def lang(self) -> str:
@@ -100,7 +108,7 @@ class GroupScreen(Screen[None]):
     def tabs(self) -> Static:
         names = [("o", "group.overview"), ("d", "group.decisions"), ("r", "group.tab_routes"), ("m", "group.tab_meters"),
                  ("s", "group.tab_reflections"), ("p", "group.presenter")]
-        parts: list[Content | str] = []
+        parts: list[Content | str | tuple[str, str]] = []
         for key, name in names:
             label = f" {key} {self.t(name)} "
             parts.append((label, "reverse bold") if key == self.TAB else (label, "dim"))
@@ -111,12 +119,12 @@ class GroupScreen(Screen[None]):
 
     def _key_line(self, key: str) -> Content:
         line = self.t(key)
-        if len(self.app.report.debriefs) > 1:
+        if len(self.report.debriefs) > 1:
             line += " · " + self.t("group.nav_version")
         return plain(line, "dim")
 
     def heading(self, text: str) -> Static:
-        if len(self.app.report.debriefs) > 1:  # which version group this is, on every view
+        if len(self.report.debriefs) > 1:  # which version group this is, on every view
             text += " · " + self.t("group.version_tag", version=self.debrief.version)
         return Static(plain(text, "bold"), classes="group-title")
 
@@ -127,7 +135,7 @@ class GroupScreen(Screen[None]):
         self.app.switch_screen(SCREENS[tab](self.debrief_index, 0 if tab == "p" else self.index))
 
     def action_next_version(self) -> None:
-        count = len(self.app.report.debriefs)
+        count = len(self.report.debriefs)
         if count > 1:  # the other version may have other decisions: its overview
             screen = OverviewScreen if self.TAB in ("d", "p") else type(self)
             self.app.switch_screen(screen((self.debrief_index + 1) % count))
@@ -148,7 +156,7 @@ class OverviewScreen(GroupScreen):
     BINDINGS = [Binding("enter", "show('d')", show=False)]
 
     def compose(self) -> ComposeResult:
-        report = self.app.report
+        report = self.report
         yield self.tabs()
         with VerticalScroll(id="group"):
             d = self.debrief

@@ -121,6 +121,7 @@ class PlayScreen(KoersScreen):
             choices.set_options([Option(plain(self.t("debrief.title")), id="debrief")])
             self.query_one("#hint", Static).update(plain(self.t("play.to_debrief")))
         else:
+            assert run.scene is not None  # a run that has not finished stands at a scene
             character = scenario.characters.get(run.scene.speaker)
             name = clean(character.name) if character else run.scene.speaker
             role = f"  {clean(character.role)}" if character and character.role else ""
