@@ -11,16 +11,16 @@ folder damages them: cut off, overwritten with bytes, or another program's JSON.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import attrs
+import msgspec
 
-from game.saves import codec as saves
+from game.saves.codec import encode
+from game.saves.playthrough import Playthrough
 from game.authoring.library import bundled_dir
 from game.authoring.loader import load
 from game.core.run import Run
@@ -43,8 +43,8 @@ def playthroughs(scenario_id: str, count: int, seed: int, session: str | None = 
     for i in range(count):
         scenario = scenarios[rng.random() < 0.3]
         started = START + timedelta(seconds=i)
-        p = attrs.evolve(saves.Playthrough.new(scenario, f"player-{i}", session=session, now=started),
-                         id=str(uuid.UUID(int=rng.getrandbits(128), version=4)))  # seeded, so runs repeat
+        p = msgspec.structs.replace(Playthrough.new(scenario, f"player-{i}", session=session, now=started),
+                                    id=str(uuid.UUID(int=rng.getrandbits(128), version=4)))  # seeded, so runs repeat
         run = Run.start(scenario)
         stop = rng.randrange(2, 6) if rng.random() < 0.1 else None
         while not run.finished and len(run.steps) != stop:
@@ -73,7 +73,7 @@ def write(out: Path, count: int, corrupt: float = 0.0, seed: int = 1, scenario: 
     rng = random.Random(seed + 1)
     for p in playthroughs(scenario, count, seed):
         # The format save() writes, without its fsync per file: generating 10,000 would take minutes.
-        data = (json.dumps(p.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        data = encode(p)
         if rng.random() * 100 < corrupt:
             data = damage(data, rng)
         (out / f"{p.id}.json").write_bytes(data)

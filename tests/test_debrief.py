@@ -93,15 +93,18 @@ def test_alternatives_name_only_places_the_chosen_option_did_not_lead(routed_bas
     assert "→" not in to_markdown(debrief, "en").split("Decision 2")[0].split("Decision 1")[1]
 
 
-def test_a_choice_written_twice_with_the_same_words_is_not_its_own_alternative():
-    scenario = load(bundled_dir() / "crisisreflex.en.yaml")
-    steps = ["hand_to_fatima", "story", "two_tracks", "buffer", "counter_power", "pause", "priya_builds",
-             "night_roster", "demo_with_lessons", "go_on", "credit_team"]
-    run = Run.start(scenario)
-    for step in steps:
-        run = run.choose(step)
+def test_a_choice_written_twice_with_the_same_words_is_not_its_own_alternative(tmp_path, base_text):
+    # 'go_asked' has the words of 'go' and is offered instead of it once the player asked.
+    twin = base_text.replace(
+        "      - id: go\n        text: Go on.\n        next: good\n",
+        "      - id: go\n        text: Go on.\n        next: good\n        when: {not_flag: asked}\n"
+        "      - id: go_asked\n        text: Go on.\n        next: good\n        when: {flag: asked}\n",
+    )
+    assert twin != base_text
+    path = tmp_path / "twin.en.yaml"
+    path.write_text(twin, encoding="utf-8")
+    scenario = load(path)
+    run = Run.start(scenario).choose("ask").choose("go_asked")
     last = PersonalDebrief.build(scenario, run).decisions[-1]
-    assert last.chosen.startswith("Name names")
-    # credit_hollow has the same words: it is the option taken, not another one.
-    assert [a.text for a in last.alternatives if a.text.startswith("Name names")] == []
-    assert len(last.alternatives) == len(scenario.scenes["lookback"].choices) - 2
+    assert last.chosen == "Go on."
+    assert [a.text for a in last.alternatives] == ["Stop."]  # not 'Go on.' again

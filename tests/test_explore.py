@@ -44,3 +44,18 @@ def test_every_ending_of_every_bundled_scenario_is_reachable(path):
     report = explore(load(path))
     assert report.unreached_endings == [] and report.stuck == ()
     assert len(report.scenes) == len(report.scenario.scenes)
+
+
+def test_the_bundled_scenarios_are_strictly_clean_and_name_no_one_twice():
+    from collections import defaultdict
+
+    from game.authoring.library import check_files
+
+    entries = check_files(BUNDLED)
+    assert [str(d) for e in entries for d in e.diagnostics] == []
+    scenarios_of = defaultdict(set)  # a person's first name -> the scenarios it appears in
+    for e in entries:
+        for cid, character in e.scenario.characters.items():
+            if cid != "narrator":
+                scenarios_of[character.name.split()[0]].add(e.scenario.id)
+    assert {name: ids for name, ids in scenarios_of.items() if len(ids) > 1} == {}

@@ -133,14 +133,12 @@ class Playthrough(_Record, frozen=True, kw_only=True):
     replay_of: ReplayOf | None = None
 
     def __post_init__(self) -> None:
-        # Read with any offset: the moment is what counts, and it is kept in UTC.
+        # Read with any offset: the moment is what counts, and the playthrough's
+        # two times are kept in UTC (a step's time is kept as it was written).
         for name in ("started", "updated"):
             when = getattr(self, name)
-            if when.utcoffset():
+            if when.tzinfo is not timezone.utc:
                 msgspec.structs.force_setattr(self, name, _utc(when))
-        if any(s.at is not None and s.at.utcoffset() for s in self.steps):
-            msgspec.structs.force_setattr(self, "steps", tuple(
-                s if s.at is None else msgspec.structs.replace(s, at=_utc(s.at)) for s in self.steps))
 
     # -- making ------------------------------------------------------------
 
