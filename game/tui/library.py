@@ -155,7 +155,7 @@ class LibraryScreen(KoersScreen):
                 facts.append(t("library.decisions", n=typical))
             facts.append(t("library.minutes", minutes=s.minutes))
             prompt = Content.assemble((clean(s.title), "bold"), (f"  {'  ·  '.join(facts)}", "dim"), "\n",
-                                      Content(excerpt(s.summary, 76)), "\n")
+                                      Content(excerpt(s.summary, max(20, self.size.width - 8))), "\n")
             options.append(Option(prompt, id=f"s{i}"))
             self.scenarios[f"s{i}"] = languages
 
