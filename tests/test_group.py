@@ -25,6 +25,7 @@ from game.debrief.collect import collect
 from game.debrief.group import debrief
 from game.debrief.privacy import hide
 from game.render.group_export import to_csv, to_markdown, to_text
+from game.render.wording import caveat, question
 from game.authoring.loader import load
 from game.core.run import Run
 
@@ -109,7 +110,7 @@ def test_counts_of_a_room_with_known_choices(room, lib):
 def test_only_shared_reflections_and_no_names_unless_asked(room, lib):
     d = debrief(collect([room]), lib).debriefs[0]
     (answers,) = d.reflections
-    assert answers.question == "Question 1"  # base has no reflection questions
+    assert answers.question is None and question("en", answers) == "Question 1"  # base has no reflection questions
     assert answers.answers == (("", "answer 0"), ("", "answer 2"), ("", "answer 4"))
     # Ann0 to Ann5, then four playthroughs by one Ann: one player number for the four.
     assert [(n, player) for n, player, _ in d.players()] == [(i, min(i, 7)) for i in range(1, 11)]
@@ -208,8 +209,9 @@ def test_versions_are_debriefed_apart_with_a_warning(tmp_path):
     report = debrief(collect([folder]), lib)
     old, new = report.debriefs
     assert (old.version, old.playthroughs, new.version, new.playthroughs) == ("1", 3, "2", 2)
-    assert any("version 1" in w and "version 2" in w for w in old.warnings)  # the words come from another version
-    assert any("also played on version 1" in w for w in new.warnings)
+    old_words, new_words = ([caveat("en", w) for w in d.warnings] for d in (old, new))
+    assert any("version 1" in w and "version 2" in w for w in old_words)  # the words come from another version
+    assert any("also played on version 1" in w for w in new_words)
     assert {o.choice.id: o.count.count for o in old.decisions[0].options} == {"ask": 3, "tell": 0}
 
 

@@ -17,8 +17,7 @@ BELOW = {
     "authoring": {"core"},
     "saves": {"core"},
     "play": {"core", "saves"},
-    # The debrief words its group warnings with the string table (render.i18n), for now.
-    "debrief": {"core", "authoring", "saves", "render.i18n"},
+    "debrief": {"core", "authoring", "saves"},
     "render": {"core", "authoring", "saves", "play", "debrief"},
     "prefs": {"core"},
     "plain": {"core", "authoring", "saves", "play", "debrief", "render"},

@@ -19,8 +19,7 @@ from game.core.diagnostics import Diagnostic
 from game.core.vocab import LANGUAGES
 from game.debrief.collect import Collected, no_cycle_collection
 from game.debrief.privacy import hide, visible
-from game.debrief.report import Answer, Count, Debrief, Decision, MeterRow, Option, Report, Route
-from game.render.i18n import tr
+from game.debrief.report import Answer, Caveat, Count, Debrief, Decision, MeterRow, Option, Report, Route
 from game.saves.playthrough import Playthrough
 
 ROUTES = 5  # the most common routes shown
@@ -71,7 +70,7 @@ def _debrief_all(collected: Collected, library: Library, language: str | None, n
     return Report(tuple(debriefs), tuple(sorted(skipped)), collected.other_sessions, session, words)
 
 
-def _pick(sid: str, version: str, languages: Counter[str], library: Library, language: str | None) -> tuple[m.Scenario, list[str]]:
+def _pick(sid: str, version: str, languages: Counter[str], library: Library, language: str | None) -> tuple[m.Scenario, list[Caveat]]:
     """The scenario file whose words to show: the wanted language, at the
     group's version if there is one."""
     order = list(dict.fromkeys([*([language] if language else []), *(lang for lang, _ in languages.most_common()), *LANGUAGES]))
@@ -81,9 +80,9 @@ def _pick(sid: str, version: str, languages: Counter[str], library: Library, lan
         rank = {lang: i for i, lang in enumerate(order)}
         files = library.languages(sid).values()
         chosen = min(files, key=lambda s: (s.version != version, rank.get(s.language, len(order)), s.language))
-    warnings = []
+    warnings: list[Caveat] = []
     if chosen.version != version:
-        warnings.append(tr(chosen.language, "group.warn_version", version=version, id=chosen.id, found=chosen.version))
+        warnings.append(Caveat("group.warn_version", {"version": version, "id": chosen.id, "found": chosen.version}))
     return chosen, warnings
 
 
@@ -158,16 +157,15 @@ class _Tally:
 def _debrief(sid: str, version: str, tally: _Tally, library: Library, language: str | None, names: bool,
              min_group: int, others: list[str]) -> Debrief:
     scenario, warnings = _pick(sid, version, tally.languages, library, language)
-    lang = scenario.language
     if others:
         key = "group.warn_version_one" if len(others) == 1 else "group.warn_version_many"
-        warnings.append(tr(lang, key, id=sid, versions=", ".join(others)))
+        warnings.append(Caveat(key, {"id": sid, "versions": ", ".join(others)}))
     total = len(tally.played)
     taken, reached, endings = tally.taken, tally.reached, tally.endings
     gone = reached.keys() - scenario.scenes.keys()
     if gone:
         unknown = sum(n for path, n in tally.paths.items() if not gone.isdisjoint(path))
-        warnings.append(tr(lang, "group.warn_gone_one" if unknown == 1 else "group.warn_gone_many", n=unknown))
+        warnings.append(Caveat("group.warn_gone_one" if unknown == 1 else "group.warn_gone_many", {"n": unknown}))
 
     decisions: list[Decision] = []
     for scene in scenario.scenes.values():
@@ -262,8 +260,7 @@ def _debrief(sid: str, version: str, tally: _Tally, library: Library, language: 
             answers[index].append((player if names else "", answer))
     reflections = tuple(
         # Sorted by the answer, not by who finished first: the order must not point at a person.
-        Answer(questions[i] if i < len(questions) else tr(lang, "group.question", n=i + 1),
-               tuple(sorted(answers[i], key=lambda a: a[1])))
+        Answer(i + 1, questions[i] if i < len(questions) else None, tuple(sorted(answers[i], key=lambda a: a[1])))
         for i in sorted(answers)
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import attrs
 
@@ -85,8 +85,18 @@ class MeterRow:
 
 @attrs.frozen
 class Answer:
-    question: str
+    number: int  # the reflection question's, from 1
+    question: str | None  # None: the scenario file no longer has this question
     answers: tuple[tuple[str, str], ...]  # (who, answer); who is "" without --names
+
+
+@attrs.frozen
+class Caveat:
+    """Something the trainer should know about a debrief's numbers, as a
+    string key and its values (worded by game.render.wording)."""
+
+    key: str  # group.warn_*
+    values: Mapping[str, object] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -109,7 +119,7 @@ class Debrief:
     played: tuple[Playthrough, ...] = attrs.field(repr=False)  # in the order they started
     names: bool = False  # show the players' pseudonyms
     min_group: int = 1
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Caveat, ...] = ()
 
     @property
     def unfinished(self) -> int | None:

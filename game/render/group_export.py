@@ -18,6 +18,7 @@ from game.core import model as m
 from game.debrief.report import Count, Debrief, Decision, Report, Route
 from game.render.i18n import decimal, tr
 from game.render.markdown import escape
+from game.render.wording import caveat, question
 from game.core.text import clean, paragraphs, plain, spans
 
 FORMATS = {".md": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
@@ -147,7 +148,7 @@ def to_text(report: Report) -> str:
         lang = d.scenario.language
         out.append(tr(lang, "group.title", title=_one_line(d.scenario.title)))
         out.extend(overview_lines(report, d))
-        out.extend(tr(lang, "group.warning", text=w) for w in d.warnings)
+        out.extend(tr(lang, "group.warning", text=caveat(lang, w)) for w in d.warnings)
         out.append("")
         out.append(tr(lang, "group.endings") + ":")
         for ending, c in d.endings:
@@ -185,7 +186,7 @@ def to_markdown(report: Report) -> str:
         t = partial(tr, lang)
         out += [f"# {_md(t('group.title', title=_one_line(d.scenario.title)))}", ""]
         out += [f"- {_md(line)}" for line in overview_lines(report, d)]
-        out += [""] + [f"> **{_md(t('group.warning', text='').rstrip())}** {_md(w)}\n" for w in d.warnings]
+        out += [""] + [f"> **{_md(t('group.warning', text='').rstrip())}** {_md(caveat(lang, w))}\n" for w in d.warnings]
         out += [f"## {t('group.endings')}", ""]
         out += [f"| {t('group.col_ending')} | {t('group.col_rating')} | {t('group.col_playthroughs')} |", "|---|---|---|"]
         out += [f"| {_md_text(e.title)} | {t(f'rating.{e.rating}') if e.rating else ''} | {_md(count_text(c, lang))} |"
@@ -228,7 +229,7 @@ def to_markdown(report: Report) -> str:
             out.append(t("group.no_meters"))
         out += ["", f"## {t('group.reflections')}", ""]
         for a in d.reflections:
-            out += [f"### {_md_text(a.question)}", ""]
+            out += [f"### {_md_text(question(lang, a))}", ""]
             out += [f"- {_md(who + ': ') if who else ''}{_md(answer)}" for who, answer in a.answers]
             out.append("")
         if not d.reflections:
@@ -309,7 +310,7 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
            '<ul class="facts">']
     out += [f"<li>{_h(line)}</li>" for line in overview_lines(report, d)]
     out.append("</ul>")
-    out += [f'<p class="warn">{_h(t("group.warning", text=w))}</p>' for w in d.warnings]
+    out += [f'<p class="warn">{_h(t("group.warning", text=caveat(lang, w)))}</p>' for w in d.warnings]
     out += [f'<h2 id="endings">{_h(t("group.endings"))}</h2>',
             f"<table><tr><th>{_h(t('group.col_ending'))}</th><th>{_h(t('group.col_rating'))}</th>"
             f"<th>{_h(t('group.col_playthroughs'))}</th><th></th></tr>"]
@@ -369,7 +370,7 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
         out.append(f'<p class="muted">{_h(t("group.no_meters"))}</p>')
     out.append(f'<h2 id="reflections">{_h(t("group.reflections"))}</h2>')
     for a in d.reflections:
-        out.append(f'<h3>{_h(_one_line(a.question))}</h3><ul class="answers">')
+        out.append(f'<h3>{_h(_one_line(question(lang, a)))}</h3><ul class="answers">')
         out += [f"<li>{'<strong>' + _h(who) + ':</strong> ' if who else ''}{_h(ans)}</li>" for who, ans in a.answers]
         out.append("</ul>")
     if not d.reflections:

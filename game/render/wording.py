@@ -1,8 +1,10 @@
 """The engine's facts in the player's words: the notes about a resumed
-playthrough and the reasons a save could not be written."""
+playthrough, the reasons a save could not be written, and the caveats and
+questions of a group debrief."""
 
 from __future__ import annotations
 
+from game.debrief.report import Answer, Caveat
 from game.play.session import Note
 from game.render.i18n import tr
 from game.saves.store import NotSaved
@@ -30,3 +32,12 @@ def not_saved(lang: str, exc: NotSaved) -> str:
     known = ("permission", "full", "not_a_folder", "too_large")
     reason = tr(lang, f"save.{exc.kind}") if exc.kind in known else exc.detail
     return tr(lang, "save.not_saved", folder=exc.folder, reason=reason)
+
+
+def caveat(lang: str, c: Caveat) -> str:
+    return tr(lang, c.key, **c.values)
+
+
+def question(lang: str, a: Answer) -> str:
+    """A reflection question of a group debrief, or its number when the file no longer has it."""
+    return a.question if a.question is not None else tr(lang, "group.question", n=a.number)

@@ -34,6 +34,7 @@ from game.render.group_export import (
     timing_text,
 )
 from game.render.i18n import decimal, tr
+from game.render.wording import caveat, question
 from game.core.text import clean
 from game.tui.styled import plain, story
 
@@ -164,7 +165,7 @@ class OverviewScreen(GroupScreen):
             yield self.heading(self.t("group.title", title=d.scenario.title))
             yield Static(Content("\n").join(plain(line) for line in overview_lines(report, d)))
             for w in d.warnings:
-                yield Static(plain(self.t("group.warning", text=w), "$text-warning"), classes="group-warning")
+                yield Static(plain(self.t("group.warning", text=caveat(lang, w)), "$text-warning"), classes="group-warning")
             yield Static(plain(self.t("group.endings"), "bold"), classes="section")
             yield Static(Content("\n\n").join(
                 _row(clean(f"{e.title} [{rating_text(e, lang)}]"), c, lang, RATING_STYLE.get(e.rating or "", "$primary"))
@@ -308,7 +309,7 @@ class ReflectionsScreen(_ListScreen):
 
     def body(self, d: Debrief) -> Iterator[Static]:
         for a in d.reflections:
-            yield Static(plain(a.question, "italic"), classes="section")
+            yield Static(plain(question(self.lang, a), "italic"), classes="section")
             yield Static(Content("\n").join(plain(f"  • {who + ': ' if who else ''}{ans}") for who, ans in a.answers))
 
 
