@@ -86,7 +86,8 @@ def test_an_unchanged_file_comes_from_the_cache(tmp_path, loads):
     assert loads == ["base.en.yaml"]
     again = Library([folder], Cache(tmp_path / "cache")).offered()
     assert loads == ["base.en.yaml"] and again == first and again[0].digest == first[0].digest
-    assert Library([folder], Cache(tmp_path / "cache")).typical(again[0]) >= 1
+    listed = Library([folder], Cache(tmp_path / "cache"))
+    assert listed.typical(listed.listings()[0]) >= 1 and loads == ["base.en.yaml"]
 
     path.write_text(BASE.replace("title: Base", "title: Edited"), encoding="utf-8")
     assert [s.title for s in Library([folder], Cache(tmp_path / "cache")).offered()] == ["Edited"]
@@ -141,3 +142,17 @@ def test_koers_list_says_which_duplicate_is_used(tmp_path, capsys, monkeypatch):
     (refused,) = [r for r in rows if "errors" in r]
     assert refused["path"] == str(copy) and refused["errors"][0]["code"] == "K223"
     assert sum(r.get("id") == "marcel" and r.get("language") == "nl" for r in rows) == 1
+
+
+def test_a_listing_reads_no_story_and_a_story_is_read_when_wanted(tmp_path, loads):
+    folder = tmp_path / "lib"
+    write(folder, "base.en.yaml")
+    Library([folder], Cache(tmp_path / "cache")).offered()
+    (entry,) = (tmp_path / "cache").glob("*.entry")
+    data = bytearray(entry.read_bytes())
+    data[-5] ^= 0xFF  # the story, at the end of the entry: listing never looks at it
+    entry.write_bytes(bytes(data))
+    library = Library([folder], Cache(tmp_path / "cache"))
+    (listing,) = library.listings()
+    assert (listing.title, listing.key, loads) == ("Base", "base.en", ["base.en.yaml"])
+    assert library.scenario(listing).title == "Base" and loads == ["base.en.yaml", "base.en.yaml"]

@@ -1,14 +1,16 @@
 """Checked scenario files kept between runs, so that an unchanged folder of
 hundreds of scenarios lists as fast as a few (docs/performance.md).
 
-An entry is one file's :class:`Checked` (and, once worked out, its typical
-number of decisions), kept under the user's cache folder. It counts only
-while the file, and any file its check read (a translation's original), has
-the path, size and modification time it had, and only for the Koers that
-wrote it. Each entry is signed with a key made for this cache folder: a
-damaged entry, or one copied from another machine or user, fails the check
-and is read afresh from the scenario file; it is never unpickled. A cache
-that cannot be written is no cache: nothing else changes.
+An entry is kept in two parts in one file under the user's cache folder: a
+small head (what a listing shows, and the file's diagnostics) and the body
+(the whole checked scenario), so that listing a folder never unpickles a
+story. The entry counts only while the file, and any file its check read (a
+translation's original), has the path, size and modification time it had,
+and only for the Koers that wrote it. The head is signed with a key made for
+this cache folder and carries the body's digest: a damaged entry, or one
+copied from another machine or user, fails the check and is read afresh from
+the scenario file; it is never unpickled. A cache that cannot be written is
+no cache: nothing else changes.
 """
 
 from __future__ import annotations
@@ -20,16 +22,15 @@ import os
 import pickle
 import secrets
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import attrs
-
 from game import __version__
-from game.authoring.validator import Checked
 
-_MAGIC = b"koers-scenario-cache 1\n"
+_MAGIC = b"koers-scenario-cache 2\n"
 _KEY_BYTES = 32
+_SIGNATURE = 64  # hex digits of an HMAC-SHA256
+_LENGTH = 12  # decimal digits of the head's length
 
 Stamp = tuple[str, int, int]  # path, size, modification time in nanoseconds
 
@@ -48,20 +49,15 @@ def stamp(path: str) -> Stamp | None:
     return (path, st.st_size, st.st_mtime_ns)
 
 
-@attrs.frozen
-class Cached:
-    checked: Checked
-    typical: int | None  # decisions on a typical path, where worked out
-
-
 class Cache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._key: bytes | None = None
         self._engine = _engine_stamp()
 
-    def get(self, path: str) -> Cached | None:
-        """The entry for ``path`` if it is sound and still true; else None."""
+    def get(self, path: str) -> tuple[object, Callable[[], object | None]] | None:
+        """The head kept for ``path`` and a way to its body (None if the body
+        is damaged), if the entry is sound and still true; else None."""
         key = self._secret(create=False)
         if key is None:
             return None
@@ -69,31 +65,45 @@ class Cache:
             data = (self.folder / _name(path)).read_bytes()
         except OSError:
             return None
-        head, _, payload = data.partition(b"\n")
-        if head + b"\n" != _MAGIC or len(payload) < 64:
+        start = len(_MAGIC) + _SIGNATURE + _LENGTH
+        if not data.startswith(_MAGIC) or len(data) < start or not data[start - _LENGTH:start].isdigit():
             return None
-        signature, payload = payload[:64], payload[64:]
-        if not hmac.compare_digest(signature, hmac.new(key, payload, hashlib.sha256).hexdigest().encode()):
+        signature = data[len(_MAGIC):len(_MAGIC) + _SIGNATURE]
+        end = start + int(data[start - _LENGTH:start])
+        head_bytes, body = data[start:end], data[end:]
+        if not hmac.compare_digest(signature, hmac.new(key, head_bytes, hashlib.sha256).hexdigest().encode()):
             return None
         try:
-            engine, stamps, cached = pickle.loads(payload)  # signed by this cache folder's own key, checked above
-        except Exception:  # a signed entry that still cannot be read: read the file afresh
+            engine, stamps, body_digest, head = pickle.loads(head_bytes)  # signed with this folder's own key, checked above
+        except Exception:  # a signed head that still cannot be read: read the file afresh
             return None
-        if engine != self._engine or not stamps or stamps[0][0] != path:
+        if engine != self._engine or not stamps or stamps[0][0] != path or any(stamp(s[0]) != s for s in stamps):
             return None
-        if any(stamp(s[0]) != s for s in stamps):
-            return None
-        return cached if isinstance(cached, Cached) else None
 
-    def put(self, cached: Cached, read: Iterable[str]) -> None:
-        """Keep ``cached``, true while its file and the files in ``read`` stay as they are now."""
-        stamps = [s for p in (cached.checked.path, *read) if (s := stamp(p)) is not None]
+        def body_of() -> object | None:
+            if not hmac.compare_digest(hashlib.sha256(body).hexdigest(), body_digest):
+                return None
+            try:
+                story: object = pickle.loads(body)  # its digest is in the signed head
+            except Exception:
+                return None
+            return story
+
+        return head, body_of
+
+    def put(self, path: str, head: object, body: object, read: Iterable[str]) -> None:
+        """Keep ``head`` and ``body`` for ``path``, true while it and the files
+        in ``read`` stay as they are now."""
+        stamps = [s for p in (path, *read) if (s := stamp(p)) is not None]
         key = self._secret(create=True)
-        if key is None or not stamps or stamps[0][0] != cached.checked.path:
+        if key is None or not stamps or stamps[0][0] != path:
             return
-        payload = pickle.dumps((self._engine, stamps, cached), protocol=pickle.HIGHEST_PROTOCOL)
-        signature = hmac.new(key, payload, hashlib.sha256).hexdigest().encode()
-        _write(self.folder / _name(cached.checked.path), _MAGIC + signature + payload)
+        body_bytes = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
+        head_bytes = pickle.dumps((self._engine, stamps, hashlib.sha256(body_bytes).hexdigest(), head),
+                                  protocol=pickle.HIGHEST_PROTOCOL)
+        signature = hmac.new(key, head_bytes, hashlib.sha256).hexdigest().encode()
+        length = str(len(head_bytes)).zfill(_LENGTH).encode()
+        _write(self.folder / _name(path), _MAGIC + signature + length + head_bytes + body_bytes)
 
     def _secret(self, create: bool) -> bytes | None:
         """This cache folder's signing key, made on first use (readable by its owner only)."""

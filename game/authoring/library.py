@@ -18,12 +18,12 @@ shadowed by a stray copy in a trainer's folder.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import attrs
 
-from game.authoring.cache import Cache, Cached
+from game.authoring.cache import Cache
 from game.authoring.loader import load
 from game.authoring.validator import Checked, check
 from game.core import model as m
@@ -33,9 +33,10 @@ from game.core.diagnostics import Diagnostic, ScenarioError, Severity, shown
 DUPLICATE = "K223"
 
 
-def is_offered(checked: Checked) -> bool:
-    """Whether a file of :meth:`Library.entries` can be picked to play."""
-    return checked.playable is not None and not any(d.code == DUPLICATE for d in checked.diagnostics)
+def is_offered(file: Checked | Listing) -> bool:
+    """Whether a file of :meth:`Library.entries` or :meth:`Library.listings` can be picked to play."""
+    loaded = file.scenario is not None if isinstance(file, Checked) else bool(file.id)
+    return loaded and not any(d.severity is Severity.ERROR or d.code == DUPLICATE for d in file.diagnostics)
 
 
 def bundled_dir() -> Path:
@@ -60,6 +61,42 @@ def scenario_files(folders: Iterable[Path]) -> list[Path]:
 
 
 @attrs.frozen
+class Listing:
+    """A file of the library as a list shows it: enough to show it and pick
+    it, and its diagnostics, without its story (see :meth:`Library.scenario`)."""
+
+    path: str
+    diagnostics: tuple[Diagnostic, ...]
+    omitted: int = 0  # problems found beyond those kept (a hostile file)
+    id: str = ""  # "" when the file could not be loaded at all
+    language: str = ""
+    title: str = ""
+    summary: str = ""
+    minutes: int = 0
+    version: str = ""
+    translates: str | None = None
+    digest: str = ""
+    at: m.Pos = m.NOWHERE
+    typical: int | None = None  # decisions on a typical path, once worked out
+
+    @classmethod
+    def of(cls, checked: Checked, typical: int | None = None) -> Listing:
+        s = checked.scenario
+        if s is None:
+            return cls(checked.path, checked.diagnostics, checked.omitted)
+        return cls(checked.path, checked.diagnostics, checked.omitted, s.id, s.language, s.title, s.summary,
+                   s.minutes, s.version, s.translates, s.digest, s.at, typical)
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}.{self.language}"
+
+    @property
+    def playable(self) -> bool:
+        return bool(self.id) and not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+@attrs.frozen
 class Refused:
     """A file the library does not offer, and why: its errors, or K223."""
 
@@ -77,61 +114,71 @@ class Refused:
         return len(self.problems) + self.omitted
 
 
+@attrs.define
+class _Entry:
+    listing: Listing
+    checked: Checked | None  # None until the story is needed, when the listing came from the cache
+    body: Callable[[], object | None] | None = None  # the cached story, unread
+    read: list[str] = attrs.field(factory=list)  # the other files its check read
+
+
 class Library:
     def __init__(self, folders: Iterable[str | os.PathLike[str]], cache: Cache | None = None) -> None:
         self.files = [os.fspath(p) for p in scenario_files(Path(f) for f in folders)]
         self.cache = cache
-        self._checked: dict[str, Cached] = {}
+        self._entries: dict[str, _Entry] = {}
         self._checking: set[str] = set()  # files being checked now (a translation looks up its original)
-        self._read: dict[str, list[str]] = {}  # the other files each file's check read
-        self._all = False  # whether every file has been checked
+        self._all = False  # whether every file has been listed
 
     # -- what is offered -----------------------------------------------------
 
-    def entries(self) -> list[Checked]:
-        """Every file, checked, in order; a duplicate carries its K223."""
-        self._check_all()
+    def listings(self) -> list[Listing]:
+        """Every file, in order, as a list shows it; a duplicate carries its K223."""
+        self._list_all()
         winners = self._winners()
+        return [self._with_duplicate(self._entries[path].listing, winners) for path in self.files]
+
+    def entries(self) -> list[Checked]:
+        """Every file, in order, loaded and checked; a duplicate carries its K223."""
         out = []
-        for path in self.files:
-            checked = self._checked[path].checked
-            s = checked.playable
-            if s is not None and winners[s.key] != path:
-                used = winners[s.key]
-                extra = Diagnostic(path, s.at.line, s.at.col, DUPLICATE,
-                                   f"scenario '{s.key}' is also in {used}, which is used; this file is not offered")
-                checked = attrs.evolve(checked, diagnostics=tuple(sorted((*checked.diagnostics, extra))))
-            out.append(checked)
+        for listing in self.listings():
+            checked = self.check(listing.path)
+            out.append(attrs.evolve(checked, diagnostics=listing.diagnostics))
         return out
+
+    def scenario(self, listing: Listing) -> m.Scenario:
+        """The story of a playable file of this library."""
+        scenario = self.check(listing.path).playable
+        if scenario is None:
+            raise ValueError(f"{listing.path} cannot be played")
+        return scenario
 
     def offered(self) -> list[m.Scenario]:
         """The scenarios a player can pick, in the order of their files."""
-        self._check_all()
-        return [self._checked[path].checked.playable for path in self._winners().values()]  # type: ignore[misc]
+        return [self.scenario(listing) for listing in self.listings() if is_offered(listing)]
 
     def refused(self) -> list[Refused]:
         """The files not offered: those with errors, and duplicates."""
         out = []
-        for checked in self.entries():
-            if not is_offered(checked):
-                stops = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR or d.code == DUPLICATE)
-                out.append(Refused(checked.path, stops, checked.omitted))
+        for listing in self.listings():
+            if not is_offered(listing):
+                stops = tuple(d for d in listing.diagnostics if d.severity is Severity.ERROR or d.code == DUPLICATE)
+                out.append(Refused(listing.path, stops, listing.omitted))
         return out
 
     def one(self, sid: str, language: str) -> m.Scenario | None:
         """Scenario ``sid`` in ``language`` as offered, or None; read by its file name first."""
         found = self._find(f"{sid}.{language}")
-        return found.playable if found else None
+        return self.check(found).playable if found else None
 
     def languages(self, sid: str) -> Mapping[str, m.Scenario]:
         """Every language of scenario ``sid`` that is offered, by language. The
         files named ``<sid>.*`` are read first; only when none holds the
         scenario is every file read."""
         named = [p for p in self.files if os.path.basename(p).split(".", 1)[0] == sid]
-        languages = {s.language for p in named if (s := self.check(p).playable) is not None and s.id == sid}
+        languages = {x.language for p in named if (x := self._listing(p)).playable and x.id == sid}
         if not languages:
-            self._check_all()
-            languages = {s.language for s in self.offered() if s.id == sid}
+            languages = {x.language for x in self.listings() if is_offered(x) and x.id == sid}
         return {lang: s for lang in sorted(languages) if (s := self.one(sid, lang)) is not None}
 
     def __contains__(self, sid: object) -> bool:
@@ -139,47 +186,66 @@ class Library:
 
     @property
     def problems(self) -> list[Diagnostic]:
-        """The errors of every file checked so far (the group debrief reads only what it needs)."""
-        return [d for c in self._checked.values() for d in c.checked.errors]
+        """The errors of every file read so far (the group debrief reads only what it needs)."""
+        return [d for e in self._entries.values() for d in e.listing.diagnostics if d.severity is Severity.ERROR]
 
     # -- typical path --------------------------------------------------------
 
-    def typical(self, scenario: m.Scenario) -> int:
-        """Decisions on a typical path of ``scenario`` (a file of this library), worked out once and cached."""
+    def typical(self, listing: Listing) -> int:
+        """Decisions on a typical path of a playable file, worked out once and cached."""
         from game.authoring.explore import typical
 
-        cached = self._checked.get(scenario.path)
-        if cached is not None and cached.typical is not None:
-            return cached.typical
-        decisions = typical(scenario, 200).decisions
-        if cached is not None and cached.checked.scenario == scenario:
-            self._keep(attrs.evolve(cached, typical=decisions))
+        entry = self._entries[listing.path]
+        if entry.listing.typical is not None:
+            return entry.listing.typical
+        checked = self.check(listing.path)
+        assert checked.playable is not None
+        decisions = typical(checked.playable, 200).decisions
+        entry.listing = attrs.evolve(entry.listing, typical=decisions)
+        self._keep(entry)
         return decisions
 
     # -- reading and checking ------------------------------------------------
 
+    def _listing(self, path: str) -> Listing:
+        """One file as listed: from the cache when it is still true, else read and checked now."""
+        if path not in self._entries:
+            found = self.cache.get(path) if self.cache is not None else None
+            if found is not None and isinstance(found[0], Listing):
+                self._entries[path] = _Entry(found[0], None, found[1])
+            else:
+                self._check_now(path)
+        return self._entries[path].listing
+
     def check(self, path: str) -> Checked:
         """One file of the library, loaded and checked (from the cache when it is still true)."""
-        if path not in self._checked:
-            cached = self.cache.get(path) if self.cache is not None else None
-            if cached is None:
-                self._checking.add(path)
-                try:
-                    checked, self._read[path] = self._check_now(path)
-                finally:
-                    self._checking.discard(path)
-                cached = Cached(checked, None)
-                self._keep(cached)
-            self._checked[path] = cached
-        return self._checked[path].checked
+        self._listing(path)
+        entry = self._entries[path]
+        if entry.checked is None:
+            body = entry.body() if entry.body is not None else None
+            if isinstance(body, Checked) and body.path == path:
+                entry.checked = body
+            else:  # a damaged body: read the file afresh
+                self._check_now(path)
+        checked = self._entries[path].checked
+        assert checked is not None
+        return checked
 
-    def _keep(self, cached: Cached) -> None:
-        path = cached.checked.path
-        self._checked[path] = cached
-        if self.cache is not None:
-            self.cache.put(cached, self._read.get(path, []))
+    def _check_now(self, path: str) -> None:
+        self._checking.add(path)
+        try:
+            checked, read = self._checked_file(path)
+        finally:
+            self._checking.discard(path)
+        entry = _Entry(Listing.of(checked), checked, None, read)
+        self._entries[path] = entry
+        self._keep(entry)
 
-    def _check_now(self, path: str) -> tuple[Checked, list[str]]:
+    def _keep(self, entry: _Entry) -> None:
+        if self.cache is not None and entry.checked is not None:
+            self.cache.put(entry.listing.path, entry.listing, entry.checked, entry.read)
+
+    def _checked_file(self, path: str) -> tuple[Checked, list[str]]:
         """``path`` checked, and the other files that check read (a translation's original)."""
         try:
             scenario = load(path)
@@ -190,46 +256,54 @@ class Library:
         if scenario.translates:
             key = f"{scenario.id}.{scenario.translates}"
             found = self._find(key)
-            original = found.scenario if found else _beside(scenario.path, key)
+            original = self.check(found).scenario if found else _beside(scenario.path, key)
             if original is None:
                 message = f"the original '{key}.yaml' was not found beside this file, so the translation was not compared with it"
                 extra.append(Diagnostic(path, scenario.at.line, scenario.at.col, "K218", message))
         return check(scenario, original, extra), [original.path] if original else []
 
-    def _check_all(self) -> None:
+    def _list_all(self) -> None:
         if not self._all:
             for path in self.files:
-                self.check(path)
+                self._listing(path)
             self._all = True
 
-    def _find(self, key: str) -> Checked | None:
-        """The file that counts for ``key`` (see Duplicates above), reading as few files as it can."""
+    def _find(self, key: str) -> str | None:
+        """The path of the file that counts for ``key`` (see Duplicates above), reading as few files as it can."""
         names = (f"{key}.yaml", f"{key}.yml")
         for path in self.files:
             if os.path.basename(path) in names and path not in self._checking:
-                checked = self.check(path)
-                if checked.playable is not None and checked.playable.key == key:
-                    return checked
+                listing = self._listing(path)
+                if listing.playable and listing.key == key:
+                    return path
         if not self._all and not self._checking:
-            self._check_all()
-        winner = self._winners().get(key)
-        return self._checked[winner].checked if winner else None
+            self._list_all()
+        return self._winners().get(key)
 
     def _winners(self) -> dict[str, str]:
-        """For each key among the files checked so far, the path of the file that counts."""
+        """For each key among the files listed so far, the path of the file that counts."""
         winners: dict[str, str] = {}
         named: set[str] = set()
         for path in self.files:
-            cached = self._checked.get(path)
-            s = cached.checked.playable if cached else None
-            if s is None:
+            entry = self._entries.get(path)
+            if entry is None or not entry.listing.playable:
                 continue
-            is_named = os.path.basename(path) in (f"{s.key}.yaml", f"{s.key}.yml")
-            if s.key not in winners or (is_named and s.key not in named):
-                winners[s.key] = path
+            key = entry.listing.key
+            is_named = os.path.basename(path) in (f"{key}.yaml", f"{key}.yml")
+            if key not in winners or (is_named and key not in named):
+                winners[key] = path
             if is_named:
-                named.add(s.key)
+                named.add(key)
         return winners
+
+    @staticmethod
+    def _with_duplicate(listing: Listing, winners: dict[str, str]) -> Listing:
+        if not listing.playable or winners[listing.key] == listing.path:
+            return listing
+        used = winners[listing.key]
+        extra = Diagnostic(listing.path, listing.at.line, listing.at.col, DUPLICATE,
+                           f"scenario '{listing.key}' is also in {used}, which is used; this file is not offered")
+        return attrs.evolve(listing, diagnostics=tuple(sorted((*listing.diagnostics, extra))))
 
 
 def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[Checked]:

@@ -116,29 +116,28 @@ def _list(args: argparse.Namespace) -> int:
     from game.core.text import clean
 
     library = _library(args.scenarios)
-    entries = library.entries()
+    listings = library.listings()
     refused = {r.path: r for r in library.refused()}
     if args.format == "json":
         rows: list[dict[str, object]] = []
-        for e in entries:
+        for e in listings:
             if e.path in refused:
                 rows.append({"path": e.path, "errors": [d.to_json() for d in refused[e.path].problems]})
-            elif (s := e.scenario) is not None:
-                rows.append({"path": e.path, "id": s.id, "language": s.language, "title": s.title,
-                             "minutes": s.minutes, "version": s.version})
+            else:
+                rows.append({"path": e.path, "id": e.id, "language": e.language, "title": e.title,
+                             "minutes": e.minutes, "version": e.version})
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_ERRORS if refused else EXIT_OK
-    if not entries:
+    if not listings:
         print("No scenarios found.")
-    for e in entries:
+    for e in listings:
         if e.path in refused:
             print(f"{relative(e.path)}: cannot be played")
             for line in refused[e.path].lines:
                 print(f"  {clean(line)}")
-        elif e.scenario is not None:
-            s = e.scenario
-            print(f"{clean(s.title)} [{s.language}, {s.minutes} min]  {relative(e.path)}")
-            print(f"  {clean(' '.join(s.summary.split()))}")
+        else:
+            print(f"{clean(e.title)} [{e.language}, {e.minutes} min]  {relative(e.path)}")
+            print(f"  {clean(' '.join(e.summary.split()))}")
     return EXIT_ERRORS if refused else EXIT_OK
 
 

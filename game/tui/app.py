@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual import on
 from textual.app import App
@@ -26,6 +26,13 @@ from game.tui.play import PlayScreen
 
 # The first frame (the library, or the name prompt) needs none of the engine:
 # it is imported where a scenario is first played, so start-up does not wait.
+class _HasDigest(Protocol):
+    @property
+    def digest(self) -> str: ...
+
+
+S = TypeVar("S", bound=_HasDigest)
+
 if TYPE_CHECKING:
     from game.core.model import Scenario
     from game.play.session import PlaySession
@@ -209,9 +216,10 @@ class KoersApp(App[None]):
         self.session = message.session.replay_from(message.step)
         self.switch_screen(PlayScreen(self.session, self.typical_of(self.session.scenario)))
 
-    def typical_of(self, scenario: Scenario, compute: Callable[[Scenario], int] | None = None) -> int | None:
-        """Decisions on a typical path of ``scenario``, worked out once (with
-        ``compute``, where the library has it at hand)."""
+    def typical_of(self, scenario: S, compute: Callable[[S], int] | None = None) -> int | None:
+        """Decisions on a typical path of ``scenario`` (a Scenario, or a
+        Listing of its file), worked out once (with ``compute``, where the
+        library has it at hand)."""
         if scenario.digest not in self._typical and compute is not None:
             self._typical[scenario.digest] = compute(scenario)
         return self._typical.get(scenario.digest)

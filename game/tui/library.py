@@ -24,7 +24,7 @@ from game.tui.base import KoersScreen
 from game.tui.styled import plain
 
 if TYPE_CHECKING:
-    from game.authoring.library import Refused
+    from game.authoring.library import Library, Listing, Refused
     from game.core.model import Scenario
     from game.saves.playthrough import Playthrough
     from game.saves.store import Mine
@@ -68,7 +68,8 @@ class LibraryScreen(KoersScreen):
     def __init__(self, folders: list[Path], bundled: bool, saves_dir: Path) -> None:
         super().__init__()
         self.folders, self.bundled, self.saves_dir = folders, bundled, saves_dir
-        self.scenarios: dict[str, dict[str, Scenario]] = {}  # option id -> language -> scenario
+        self.scenarios: dict[str, dict[str, Listing]] = {}  # option id -> language -> its file
+        self.library: Library | None = None  # the scenarios last read, whose stories are read when opened
         self.resumable: dict[str, tuple[Scenario, Playthrough]] = {}
         self.finished: dict[str, tuple[Scenario, Playthrough]] = {}
         self.details: dict[str, list[str]] = {}  # option id -> the lines a problem entry opens
@@ -107,24 +108,30 @@ class LibraryScreen(KoersScreen):
         """Reading the scenario files and saves (and importing the loader) is most
         of the start-up time, so it happens after the first frame, not before it."""
         from game.authoring.cache import Cache, default_folder
-        from game.authoring.library import Library, bundled_dir
+        from game.authoring.library import Library, bundled_dir, is_offered
         from game.saves.store import Store
 
         library = Library([bundled_dir(), *self.folders] if self.bundled else self.folders, Cache(default_folder()))
-        offered = library.offered()
-        for scenario in offered:
-            self.koers.typical_of(scenario, library.typical)
+        offered = [listing for listing in library.listings() if is_offered(listing)]
+        for listing in offered:
+            self.koers.typical_of(listing, library.typical)
         mine = Store(self.saves_dir).mine(player)
-        self.koers.call_from_thread(self.show_entries, offered, library.refused(), mine)
+        # Only the stories of the player's own playthroughs are read now; the others when one is opened.
+        by_key = {listing.key: listing for listing in offered}
+        stories = {p.scenario.key: library.scenario(by_key[p.scenario.key])
+                   for p in (*mine.unfinished, *mine.finished[:RECENT]) if p.scenario.key in by_key}
+        self.library = library
+        self.koers.call_from_thread(self.show_entries, offered, stories, library.refused(), mine)
 
-    def show_entries(self, playable: list[Scenario], refused: list[Refused], mine: Mine) -> None:
+    def show_entries(self, offered: list[Listing], stories: dict[str, Scenario], refused: list[Refused],
+                     mine: Mine) -> None:
         app = self.koers
         t = app.tr
         self.loaded = True
-        by_key = {s.key: s for s in playable}
-        by_id: dict[str, dict[str, Scenario]] = {}
-        for s in playable:
-            by_id.setdefault(s.id, {}).setdefault(s.language, s)
+        by_key = stories
+        by_id: dict[str, dict[str, Listing]] = {}
+        for listing in offered:
+            by_id.setdefault(listing.id, {}).setdefault(listing.language, listing)
         options: list[Option] = []
         self.scenarios, self.resumable, self.finished, self.details = {}, {}, {}, {}
 
@@ -196,7 +203,9 @@ class LibraryScreen(KoersScreen):
         app = self.koers
         if key in self.scenarios:
             languages = self.scenarios[key]
-            self.post_message(self.Play(languages.get(app.lang) or next(iter(languages.values()))))
+            listing = languages.get(app.lang) or next(iter(languages.values()))
+            assert self.library is not None  # entries are shown only once they were read
+            self.post_message(self.Play(self.library.scenario(listing)))
         elif key in self.resumable:
             self.post_message(self.Resume(*self.resumable[key]))
         elif key in self.finished:
