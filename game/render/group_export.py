@@ -423,29 +423,40 @@ def to_csv(report: Report) -> str:
             (dec.scene.id, c.id) for dec in d.decisions for o in dec.options if o.count.count is None for c in o.choices
         }
         hidden_endings = {e.id for e, c in d.endings if c.count is None}
+        # A room of 10,000 makes 120,000 rows of the same few choices: each choice's
+        # cells are made (its words cleaned) once, not once per row.
+        cells: dict[tuple[str, str, bool], list[str]] = {}
+
+        def step_cells(scene_id: str, choice_id: str, timed_out: bool) -> list[str]:
+            key = (scene_id, choice_id, timed_out)
+            if key not in cells:
+                scene = scenes.get(scene_id)
+                choice = scene.choice(choice_id) if scene else None
+                if (scene_id, choice_id) in private:  # and whether time ran out, which would say which
+                    cells[key] = [_cell(scene_id), hidden, "", hidden]
+                else:
+                    cells[key] = [_cell(scene_id), _cell(choice_id), _cell(_one_line(choice.text) if choice else ""),
+                                  yes if timed_out else no]
+            return cells[key]
+
         for number, player, p in d.players():
             who = p.player if d.names else tr(lang, "csv.player_n", n=player)
             ending = d.scenario.endings.get(p.ending) if p.ending else None
             if p.ending in hidden_endings:
-                ending_cells = (hidden, "")
+                ending_cells = [hidden, ""]
             else:
                 rating = tr(lang, f"rating.{ending.rating}") if ending and ending.rating else ""
-                ending_cells = (p.ending or "", rating)
+                ending_cells = [_cell(p.ending or ""), _cell(rating)]
+            first = [_cell(v) for v in (p.session or "", who, number, p.scenario.language, p.scenario.version)]
             decision = 0
             for step in p.steps:
-                scene_id, choice_id, ms, timed_out = step.scene, step.choice, step.ms, step.timed_out
-                scene = scenes.get(scene_id)
+                scene = scenes.get(step.scene)
                 if scene is not None and not scene.is_decision:
                     continue
                 decision += 1
-                choice = scene.choice(choice_id) if scene else None
-                if (scene_id, choice_id) in private:  # and whether time ran out, which would say which
-                    choice_cells, late = (hidden, ""), hidden
-                else:
-                    choice_cells, late = (choice_id, _one_line(choice.text) if choice else ""), yes if timed_out else no
-                row = (p.session or "", who, number, p.scenario.language, p.scenario.version, decision, scene_id, *choice_cells,
-                       f"{ms / 1000:.1f}", late, *ending_cells)
-                writer.writerow([_cell(v) for v in row])
+                scene_cell, *choice_cells, late = step_cells(step.scene, step.choice, step.timed_out)
+                writer.writerow([*first, str(decision), scene_cell, *choice_cells, f"{step.ms / 1000:.1f}", late,
+                                 *ending_cells])
     return buf.getvalue()
 
 
