@@ -1,37 +1,27 @@
-"""Check a loaded scenario's story: references, reachability, loops, ranges and
-the teaching qualities a trainer relies on. Each finding is a coded Diagnostic.
+"""Check a loaded scenario: its structure here (ids, references, timers,
+reachability, loops, meter ranges), what it teaches in teaching.py, and a
+translation against its original in parity.py. Each finding is a coded
+Diagnostic.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 import attrs
 
+from game.authoring.parity import translation
+from game.authoring.teaching import offered_together, reading, teaching
+from game.authoring.walk import changes, conditions
 from game.core import model as m
 from game.core.diagnostics import MAX_KEPT, Diagnostic, Severity, shown
-from game.core.conditions import Judge
-from game.core.text import plain
 
 MAX_CHOICES = 9
-READING_SPEED = 200  # words a minute: a slow reader, or one reading a second language
-READING_MARGIN = 10  # seconds more, to take in the choices and decide
-MAX_SCENE_WORDS = 150  # about what an 80x24 terminal shows with the choices below it
-MAX_CHOICE_CHARS = 100
-MAX_CONCEPTS = 5  # a trainer works with three or four in a session
 SUGGESTION_WORK = 100_000  # names compared for "did you mean": a few for a scenario of 10,000 scenes
 MAX_OVERFLOW_WORK = 2_000_000  # meters times scenes; beyond it K216 is not looked for
 WIDEN_AFTER = 8  # growths of a meter's range at one scene of a loop before it goes to the limit
 
-#: Openings of consequence text that judge the player instead of showing what happens.
-JUDGING = re.compile(
-    r"^\W*(wrong|incorrect|correct|right|good job|well done|great|excellent|bad choice|"
-    r"nice|unfortunately|fout|onjuist|juist|goed zo|goed gedaan|prima|helaas|uitstekend|"
-    r"slecht|jammer|knap|mooi zo|terecht)\b",
-    re.IGNORECASE,
-)
 
 
 def validate(scenario: m.Scenario, original: m.Scenario | None = None) -> list[Diagnostic]:
@@ -103,11 +93,11 @@ class _Checker:
         self.timers()
         self.graph()
         self.overflow()
-        self.teaching()
-        self.reading()
-        self.conditions()
+        teaching(self.s, self.report)
+        reading(self.s, self.report)
+        offered_together(self.s, self.report)
         if original is not None:
-            self.translation(original)
+            translation(self.s, self.report, original)
         return self.out
 
     # -- structure ---------------------------------------------------------
@@ -173,7 +163,7 @@ class _Checker:
                 for target, at in choice.targets:
                     if target not in s.scenes and target not in s.endings:
                         self.report(at, "K201", f"choice '{choice.id}' leads to '{target}', which is no scene or ending{self.suggest(target, places)}")
-                for effects, flags, at in _changes(choice, scene.timer):
+                for effects, flags, at in changes(choice, scene.timer):
                     for effect in effects:
                         if effect.meter not in s.meters:
                             self.report(effect.at, "K204", f"meter '{effect.meter}' is not declared under meters{self.suggest(effect.meter, s.meters)}")
@@ -184,7 +174,7 @@ class _Checker:
                     if cid not in s.concepts:
                         self.report(choice.at, "K211", f"concept '{cid}' is not declared under concepts{self.suggest(cid, s.concepts)}")
 
-        for cond in _conditions(s):
+        for cond in conditions(s):
             self.condition(cond)
 
     def condition(self, cond: m.Condition | None) -> None:
@@ -248,7 +238,7 @@ class _Checker:
         """
         s = self.s
         changed = {e.meter for scene in s.scenes.values() for c in scene.choices
-                   for effects, _, _ in _changes(c, scene.timer) for e in effects}
+                   for effects, _, _ in changes(c, scene.timer) for e in effects}
         meters = [v for k, v in s.meters.items() if v.min < v.max and k in changed]
         if s.start not in s.scenes or not meters:
             return
@@ -287,7 +277,7 @@ class _Checker:
                     ranges[target] = new
         for sid, (lo, hi) in ranges.items():
             for choice in scenes[sid].choices:
-                for e in {e: None for effects, _, _ in _changes(choice, scenes[sid].timer) for e in effects}:
+                for e in {e: None for effects, _, _ in changes(choice, scenes[sid].timer) for e in effects}:
                     if e.meter != meter.id:
                         continue
                     if hi + e.delta > meter.max:
@@ -295,206 +285,6 @@ class _Checker:
                     elif lo + e.delta < meter.min:
                         self.report(e.at, "K216", f"'{e.meter}' can reach {lo + e.delta} here, below its min {meter.min}; widen the range or soften the effect")
 
-    # -- teaching ----------------------------------------------------------
-
-    def teaching(self) -> None:
-        s = self.s
-        used_concepts: set[str] = set()
-        tested_flags = {leaf.flag for cond in _conditions(s) for leaf in m.walk_condition(cond) if isinstance(leaf, m.FlagIs)}
-        for scene in s.scenes.values():
-            for choice in scene.choices:
-                used_concepts.update(choice.concepts)
-                if any(JUDGING.match(o.consequence) for o in choice.outcomes(scene.timer)):
-                    self.report(choice.at, "K301", f"the consequence of '{choice.id}' opens with a verdict; show what happens and leave judging to the debrief")
-                if choice.recommended is False and not choice.rationale.strip():
-                    self.report(choice.at, "K305", f"choice '{choice.id}' is not recommended but has no rationale: why might a capable leader pick it anyway?")
-            if not scene.is_decision:
-                continue
-            ways = {frozenset(_what_it_does(o) for o in c.outcomes()) for c in scene.choices}
-            if len(ways) == 1:
-                self.report(scene.at, "K302", f"every choice in scene '{scene.id}' leads to the same place with the same effects; the decision makes no difference")
-            if not any(c.concepts for c in scene.choices):
-                self.report(scene.at, "K303", f"decision '{scene.id}' has no concept tag, so the debrief cannot explain it")
-        for ending in s.endings.values():
-            if ending.rating is None:
-                self.report(ending.at, "K304", f"ending '{ending.id}' has no rating (strong, mixed or weak)")
-        for concept in s.concepts.values():
-            if concept.id not in used_concepts:
-                self.report(concept.at, "K306", f"concept '{concept.id}' is explained but no choice is tagged with it")
-        for flag in s.flags.values():
-            if flag.id not in tested_flags:
-                self.report(flag.at, "K307", f"flag '{flag.id}' is never tested by a condition")
-
-    def reading(self) -> None:
-        """Whether a scene can be read in its time, and fits the screen."""
-        for scene in self.s.scenes.values():
-            words = max(_words(text) for text in (scene.text, *(v.text for v in scene.variants)))
-            if words > MAX_SCENE_WORDS:
-                self.report(scene.at, "K310", f"scene '{scene.id}' runs to {words} words; above about {MAX_SCENE_WORDS} it no longer fits an 80x24 screen with its choices")
-            for choice in scene.choices:
-                if len(plain(" ".join(choice.text.split()))) > MAX_CHOICE_CHARS:
-                    self.report(choice.at, "K311", f"choice '{choice.id}' is {len(choice.text.strip())} characters; keep a choice under {MAX_CHOICE_CHARS}, one or two lines on screen")
-            if scene.timer is None or not scene.timer.seconds:
-                continue
-            read = words + sum(len(plain(c.text).split()) for c in scene.choices)
-            needed = round(read * 60 / READING_SPEED + READING_MARGIN)
-            if scene.timer.seconds < needed:
-                self.report(scene.timer.at, "K219", f"the timer gives {scene.timer.seconds} s for {read} words; at {READING_SPEED} words a minute plus {READING_MARGIN} s a reader needs {needed} s, so a slow or second-language reader would time out into the reflex")
-        if len(self.s.concepts) > MAX_CONCEPTS:
-            self.report(self.s.at, "K309", f"the scenario explains {len(self.s.concepts)} concepts; a debrief works with {MAX_CONCEPTS} at most (three or four is better)")
-
-    def conditions(self) -> None:
-        """Variants and paragraphs that can never show, or always show and hide the rest;
-        options with the same words offered at once; an endorsed option that costs nothing."""
-        judge = Judge(self.s)
-        places: list[m.Scene | m.Ending] = [*self.s.scenes.values(), *self.s.endings.values()]
-        for place in places:
-            kind = "scene" if isinstance(place, m.Scene) else "ending"
-            for i, variant in enumerate(place.variants):
-                if not judge.can_hold(variant.when):
-                    self.report(variant.at, "K220", f"a variant of {kind} '{place.id}' can never be shown: its condition cannot hold")
-                elif judge.always_holds(variant.when):
-                    hidden = "the variants after it and its own text are" if i + 1 < len(place.variants) else "its own text is"
-                    self.report(variant.at, "K221", f"a variant of {kind} '{place.id}' always holds, so {hidden} never shown")
-            for text in (place.text, *(v.text for v in place.variants)):
-                for paragraph in text.paragraphs:
-                    if paragraph.when is None:
-                        continue
-                    if not judge.can_hold(paragraph.when):
-                        self.report(paragraph.at, "K220", f"a paragraph of {kind} '{place.id}' can never be shown: its condition cannot hold")
-                    elif judge.always_holds(paragraph.when):
-                        self.report(paragraph.at, "K221", f"the condition of a paragraph of {kind} '{place.id}' always holds{', so its else is never shown' if paragraph.otherwise else ''}")
-        for scene in self.s.scenes.values():
-            seen: dict[str, m.Choice] = {}
-            for choice in scene.choices:
-                words = " ".join(choice.text.split())
-                twin = seen.get(words)
-                if twin is not None and judge.can_hold(m.AllOf(tuple(c for c in (twin.when, choice.when) if c is not None))):
-                    self.report(choice.at, "K222", f"choices '{twin.id}' and '{choice.id}' in scene '{scene.id}' have the same words and can be offered together; give one a route instead of a twin")
-                seen.setdefault(words, choice)
-            if scene.is_decision:
-                self.price(scene)
-
-    def price(self, scene: m.Scene) -> None:
-        """A note where an option the scenario endorses is at least as good as
-        every other on every meter the player sees: the display then gives the
-        answer away (CONTENT.md, rule 9)."""
-        shown = [k for k, meter in self.s.meters.items() if meter.shown]
-        if not shown or len(scene.choices) < 2:
-            return
-
-        def on(choice: m.Choice) -> dict[str, int]:
-            return {k: sum(e.delta for e in choice.effects if e.meter == k) for k in shown}
-
-        for choice in scene.choices:
-            if choice.recommended is False:
-                continue
-            mine = on(choice)
-            others = [on(c) for c in scene.choices if c is not choice]
-            if all(mine[k] >= other[k] for other in others for k in shown) and any(mine != other for other in others):
-                labels = ", ".join(self.s.meters[k].label for k in shown)
-                self.report(choice.at, "K308", f"choice '{choice.id}' costs nothing on the meters the player sees ({labels}) and is at least as good as every other option there: the display gives the answer away; give it a real price")
-
-    def translation(self, original: m.Scenario) -> None:
-        """A translation may differ from its original in its words only."""
-        s, o = self.s, original
-        here = "this translation"
-        there = f"the original ({o.language})"
-        for what, mine, theirs in (
-            ("meters", s.meters, o.meters),
-            ("flags", s.flags, o.flags),
-            ("scenes", s.scenes, o.scenes),
-            ("endings", s.endings, o.endings),
-            ("characters", s.characters, o.characters),
-            ("concepts", s.concepts, o.concepts),
-        ):
-            for key in mine.keys() - theirs.keys():
-                self.report(mine[key].at, "K212", f"{what[:-1]} '{key}' is in {here} but not in {there}")
-            for key in theirs.keys() - mine.keys():
-                self.report(s.at, "K212", f"{what[:-1]} '{key}' is in {there} but not in {here}")
-        if s.version != o.version:
-            self.report(s.at, "K212", f"the version '{s.version}' differs from {there} ('{o.version}'); the group debrief would keep the two apart")
-        for sid in s.scenes.keys() & o.scenes.keys():
-            a, b = s.scenes[sid], o.scenes[sid]
-            if [c.id for c in a.choices] != [c.id for c in b.choices]:
-                self.report(a.at, "K212", f"scene '{sid}' has choices {_ids(a.choices)} here and {_ids(b.choices)} in {there}")
-                continue
-            for ca, cb in zip(a.choices, b.choices):
-                if _choice_shape(ca) != _choice_shape(cb):
-                    self.report(ca.at, "K212", f"choice '{ca.id}' in scene '{sid}' differs from {there} in where it leads, its routes, effects, flags, condition, concepts or whether it is recommended")
-            if _timer_shape(a.timer) != _timer_shape(b.timer):
-                self.report(a.at, "K212", f"the timer of scene '{sid}' differs from {there}")
-            if (_text_shape(a.text), _variants_shape(a.variants)) != (_text_shape(b.text), _variants_shape(b.variants)):
-                self.report(a.at, "K212", f"the variants or conditional paragraphs of scene '{sid}' differ from {there}")
-        for eid in s.endings.keys() & o.endings.keys():
-            end, other_end = s.endings[eid], o.endings[eid]
-            if (end.rating, _text_shape(end.text), _variants_shape(end.variants)) != (other_end.rating, _text_shape(other_end.text), _variants_shape(other_end.variants)):
-                self.report(end.at, "K212", f"ending '{eid}' differs from {there} in its rating, variants or conditional paragraphs")
-        for mid in s.meters.keys() & o.meters.keys():
-            ours, other = s.meters[mid], o.meters[mid]
-            if (ours.min, ours.max, ours.start, ours.shown) != (other.min, other.max, other.start, other.shown):
-                self.report(ours.at, "K212", f"meter '{mid}' has a different range, start or visibility than in {there}")
-        if s.start != o.start:
-            self.report(s.start_at, "K212", f"the start scene differs from {there} ('{o.start}')")
-
-
-def _conditions(s: m.Scenario) -> Iterator[m.Condition | None]:
-    """Every condition in the scenario: of texts, variants, choices and routes."""
-    texts = [*(sc.text for sc in s.scenes.values()), *(e.text for e in s.endings.values())]
-    places: list[m.Scene | m.Ending] = [*s.scenes.values(), *s.endings.values()]
-    variants = [v for place in places for v in place.variants]
-    yield from (cond for text in [*texts, *(v.text for v in variants)] for cond in text.conditions)
-    yield from (v.when for v in variants)
-    for scene in s.scenes.values():
-        for choice in scene.choices:
-            yield choice.when
-            yield from (route.when for route in choice.routes)
-
-
-def _changes(choice: m.Choice, timer: m.Timer | None) -> Iterator[tuple[tuple[m.Effect, ...], tuple[str, ...], m.Pos]]:
-    """The effects and flags that ``choice`` itself, each of its routes, and a
-    timer of which it is the timeout, give: with where to report a flag."""
-    yield choice.effects, (*choice.set, *choice.clear), choice.at
-    for route in choice.routes:
-        yield route.change.effects or (), (*(route.change.set or ()), *(route.change.clear or ())), route.at
-    if timer is not None and timer.timeout == choice.id:
-        change = timer.ran_out
-        yield change.effects or (), (*(change.set or ()), *(change.clear or ())), timer.at
-
-
-def _what_it_does(outcome: m.Outcome) -> tuple[object, ...]:
-    return outcome.next, frozenset((e.meter, e.delta) for e in outcome.effects), frozenset(outcome.set), frozenset(outcome.clear)
-
-
-def _change_shape(change: m.Change) -> tuple[object, ...]:
-    """A route's or timer's change without its words: whether it gives a consequence or coaching note, not what it says."""
-    return (change.next, change.effects, change.set, change.clear, change.consequence is None, change.coaching is None)
-
-
-def _choice_shape(c: m.Choice) -> tuple[object, ...]:
-    return (c.next, c.effects, c.set, c.clear, c.when, c.concepts, c.recommended,
-            tuple((r.when, _change_shape(r.change)) for r in c.routes))
-
-
-def _timer_shape(t: m.Timer | None) -> tuple[object, ...] | None:
-    return None if t is None else (t.seconds, t.timeout, _change_shape(t.ran_out))
-
-
-def _text_shape(text: m.Text) -> tuple[object, ...]:
-    return tuple((p.when, bool(p.otherwise)) for p in text.paragraphs if p.when is not None)
-
-
-def _variants_shape(variants: tuple[m.Variant, ...]) -> tuple[object, ...]:
-    return tuple((v.when, _text_shape(v.text)) for v in variants)
-
-
-def _words(text: m.Text) -> int:
-    """The words of ``text`` at its longest: each paragraph or its else, whichever is longer."""
-    return sum(max(len(plain(p.text).split()), len(plain(p.otherwise).split())) for p in text.paragraphs)
-
-
-def _ids(choices: Iterable[m.Choice]) -> str:
-    return "[" + ", ".join(c.id for c in choices) + "]"
 
 
 def _reach(roots: list[str], step: Callable[[str], Iterable[str]]) -> set[str]:
