@@ -11,7 +11,6 @@ from conftest import FIXTURES
 from test_group import play, put, write_scenarios
 
 from game.authoring.library import Library
-from game.debrief import group
 
 
 def koers(tmp_path, *args, stdin=b""):

@@ -3,8 +3,7 @@
 from conftest import FIXTURES
 
 from game.debrief.personal import PersonalDebrief
-from game.render.personal import sparkline, to_markdown, to_text
-from game.authoring.library import bundled_dir
+from game.render.personal import sparkline, to_markdown
 from game.authoring.loader import load
 from game.core.run import Run
 from game.saves.playthrough import Playthrough, Settings

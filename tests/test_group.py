@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import operator
 import os
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -16,7 +15,6 @@ from msgspec.structs import replace
 
 from conftest import FIXTURES
 from game.authoring.library import Library
-from game.debrief import group
 from game.play.session import replay
 from game.saves import codec as saves
 from game.saves.playthrough import Playthrough, ScenarioRef
@@ -24,7 +22,8 @@ from game.cli.main import main
 from game.debrief.collect import collect
 from game.debrief.group import debrief
 from game.debrief.privacy import hide
-from game.render.group_export import to_csv, to_markdown, to_text
+from game.render.group_csv import to_csv
+from game.render.group_export import to_markdown, to_text
 from game.render.wording import caveat, question
 from game.authoring.loader import load
 from game.core.run import Run

@@ -10,17 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 from pathlib import Path
 
 import pytest
 from conftest import gfm
 
 from game.authoring.library import Library
-from game.debrief import group
 from game.debrief.collect import collect
 from game.debrief.group import debrief
-from game.render.group_export import _cell, to_csv, to_html, to_markdown, to_text
+from game.render.group_csv import _cell, to_csv
+from game.render.group_export import to_html, to_markdown, to_text
 from test_group import play, put, write_scenarios
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

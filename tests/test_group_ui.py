@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import attrs
 import pytest
 
 from game.authoring.library import Library
 from game.debrief import group
-from game.saves import codec as saves
 from game.saves.playthrough import Playthrough
 from msgspec.structs import replace
 from game.debrief.collect import collect

@@ -14,7 +14,7 @@ USED = re.compile(r"""\btr?\((?:[\w.]+,\s*)?["']([a-z_]+\.[a-z_]+)["']""")
 DYNAMIC = {f"rating.{r}" for r in ("strong", "mixed", "weak")} | {f"timers.{t}" for t in ("on", "slow", "off")}
 # Worded by render.wording.not_saved, for each kind of game.saves.store.NotSaved.
 # The CSV's column and table names, by the names group_export gives them.
-from game.render.group_export import COUNT_COLUMNS, CSV_COLUMNS  # noqa: E402
+from game.render.group_csv import COUNT_COLUMNS, CSV_COLUMNS  # noqa: E402
 
 DYNAMIC |= {f"csv.{c}" for c in (*CSV_COLUMNS, *COUNT_COLUMNS)}
 DYNAMIC |= {f"csv.table_{t}" for t in ("playthroughs", "finished", "ending", "reached", "choice", "timed_out")}

@@ -6,8 +6,6 @@ import os
 import select
 import subprocess
 import sys
-import threading
-import time
 
 from conftest import FIXTURES
 

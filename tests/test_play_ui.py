@@ -3,7 +3,6 @@ keys, the grace period, Esc and q, an exact resume, the first run, the
 palette, screenshots, the header and the countdown."""
 
 import json
-import shutil
 
 import pytest
 from textual.containers import VerticalScroll

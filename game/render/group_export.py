@@ -1,5 +1,6 @@
 """A group debrief as text: the plain summary the CLI prints, and the exports
-(Markdown for notes, one self-contained HTML page, CSV for a spreadsheet).
+(Markdown for notes, one self-contained HTML page, and CSV for a spreadsheet
+from game/render/group_csv.py).
 
 Every string from a scenario, a save or a player is cleaned of control
 characters and escaped for the format it lands in: Markdown punctuation,
@@ -8,18 +9,17 @@ HTML, and the leading characters that make a spreadsheet run a formula.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 
 from game.core import model as m
 from game.debrief.report import Count, Debrief, Decision, Report, Route
 from game.render.i18n import decimal, tr
+from game.render.group_csv import to_csv
 from game.render.markdown import escape
 from game.render.wording import caveat, question
-from game.core.text import clean, paragraphs, plain, spans
+from game.core.text import clean, flat, paragraphs, plain, spans
 
 FORMATS = {".md": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
 
@@ -28,10 +28,6 @@ FORMATS = {".md": "markdown", ".html": "html", ".htm": "html", ".csv": "csv"}
 #
 # A debrief speaks the language of its scenario file (``d.scenario.language``):
 # the trainer's labels and the players' words in one language.
-
-
-def _one_line(text: str) -> str:
-    return " ".join(plain(p) for p in paragraphs(text))
 
 
 def count_text(c: Count, lang: str) -> str:
@@ -91,25 +87,25 @@ def tempting_notes(dec: Decision) -> list[tuple[str, str]]:
 
 
 def prompt_text(concept: m.Concept, lang: str) -> str:
-    return tr(lang, "group.prompt", name=_one_line(concept.name), what=_one_line(concept.what), why=_one_line(concept.why))
+    return tr(lang, "group.prompt", name=flat(concept.name), what=flat(concept.what), why=flat(concept.why))
 
 
 def route_text(route: Route, lang: str) -> str:
-    steps = [_one_line(c.text) for c in route.choices]
-    end = _one_line(route.ending.title) if route.ending else "?"
+    steps = [flat(c.text) for c in route.choices]
+    end = flat(route.ending.title) if route.ending else "?"
     return " → ".join([*steps, tr(lang, "group.route_end", title=end)])
 
 
 def beginning_text(route: Route, d: Debrief) -> str:
     """'7 of 20 started with: …', for a beginning that no whole route shares."""
-    steps = " → ".join(_one_line(c.text) for c in route.choices)
+    steps = " → ".join(flat(c.text) for c in route.choices)
     return tr(d.scenario.language, "group.beginning", count=route.count, total=d.playthroughs, steps=steps)
 
 
 def overview_lines(report: Report, d: Debrief) -> list[str]:
     lang = d.scenario.language
     lines = [
-        tr(lang, "group.scenario", title=_one_line(d.scenario.title), id=d.scenario.id, version=d.version),
+        tr(lang, "group.scenario", title=flat(d.scenario.title), id=d.scenario.id, version=d.version),
         tr(lang, "group.languages", languages=_languages(d)),
         tr(lang, "group.playthroughs", n=d.playthroughs, finished=d.finished.count, unfinished=d.unfinished)
         if d.unfinished is not None else tr(lang, "group.playthroughs_only", n=d.playthroughs),
@@ -146,22 +142,22 @@ def to_text(report: Report) -> str:
     out: list[str] = []
     for d in report.debriefs:
         lang = d.scenario.language
-        out.append(tr(lang, "group.title", title=_one_line(d.scenario.title)))
+        out.append(tr(lang, "group.title", title=flat(d.scenario.title)))
         out.extend(overview_lines(report, d))
         out.extend(tr(lang, "group.warning", text=caveat(lang, w)) for w in d.warnings)
         out.append("")
         out.append(tr(lang, "group.endings") + ":")
         for ending, c in d.endings:
-            out.append(f"  {_one_line(ending.title)} [{rating_text(ending, lang)}]: {count_text(c, lang)}")
+            out.append(f"  {flat(ending.title)} [{rating_text(ending, lang)}]: {count_text(c, lang)}")
         if not d.decisions:
             out += ["", tr(lang, "group.no_decisions")]
         for dec in d.decisions:
             out.append("")
-            out.append(f"{tr(lang, 'debrief.decision', n=dec.number)}: {_one_line(dec.name)} ({_one_line(dec.speaker)})")
+            out.append(f"{tr(lang, 'debrief.decision', n=dec.number)}: {flat(dec.name)} ({flat(dec.speaker)})")
             out.append(f"  {reach_text(d, dec)} {timing_text(dec, lang)}")
             for o in dec.options:
                 bar = "█" * round((o.count.percent or 0) / 5)
-                out.append(f"  {count_text(o.count, lang):>16}  {bar:<20}  {_one_line(o.choice.text)}")
+                out.append(f"  {count_text(o.count, lang):>16}  {bar:<20}  {flat(o.choice.text)}")
         out.append("")
     out.extend(footer_lines(report))
     if report.skipped:
@@ -176,7 +172,7 @@ _md = escape
 
 
 def _md_text(text: str) -> str:
-    return _md(_one_line(text))
+    return _md(flat(text))
 
 
 def to_markdown(report: Report) -> str:
@@ -184,7 +180,7 @@ def to_markdown(report: Report) -> str:
     for d in report.debriefs:
         lang = d.scenario.language
         t = partial(tr, lang)
-        out += [f"# {_md(t('group.title', title=_one_line(d.scenario.title)))}", ""]
+        out += [f"# {_md(t('group.title', title=flat(d.scenario.title)))}", ""]
         out += [f"- {_md(line)}" for line in overview_lines(report, d)]
         out += [""] + [f"> **{_md(t('group.warning', text='').rstrip())}** {_md(caveat(lang, w))}\n" for w in d.warnings]
         out += [f"## {t('group.endings')}", ""]
@@ -283,7 +279,7 @@ def _bar(c: Count, kind: str = "") -> str:
 
 def to_html(report: Report) -> str:
     lang = report.language
-    title = tr(lang, "group.title", title=" / ".join(_one_line(d.scenario.title) for d in report.debriefs))
+    title = tr(lang, "group.title", title=" / ".join(flat(d.scenario.title) for d in report.debriefs))
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{_h(lang)}"><head><meta charset="utf-8">',
@@ -306,7 +302,7 @@ def to_html(report: Report) -> str:
 def _html_debrief(report: Report, d: Debrief) -> list[str]:
     lang = d.scenario.language
     t = partial(tr, lang)
-    out = [f'<section lang="{_h(lang)}">', f"<h1>{_h(t('group.title', title=_one_line(d.scenario.title)))}</h1>",
+    out = [f'<section lang="{_h(lang)}">', f"<h1>{_h(t('group.title', title=flat(d.scenario.title)))}</h1>",
            '<ul class="facts">']
     out += [f"<li>{_h(line)}</li>" for line in overview_lines(report, d)]
     out.append("</ul>")
@@ -317,7 +313,7 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
     for e, c in d.endings:
         rating = t(f"rating.{e.rating}") if e.rating else ""
         out.append(
-            f"<tr><td>{_h(_one_line(e.title))}</td><td>{_h(rating)}</td>"
+            f"<tr><td>{_h(flat(e.title))}</td><td>{_h(rating)}</td>"
             f'<td class="num">{_h(count_text(c, lang))}</td><td>{_bar(c, e.rating or "")}</td></tr>'
         )
     out += ["</table>", f'<h2 id="decisions">{_h(t("group.decisions"))}</h2>']
@@ -326,7 +322,7 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
     for dec in d.decisions:
         out += [
             '<section class="decision">',
-            f'<h3>{dec.number}. {_h(_one_line(dec.name))} <span class="muted">({_h(_one_line(dec.speaker))})</span></h3>',
+            f'<h3>{dec.number}. {_h(flat(dec.name))} <span class="muted">({_h(flat(dec.speaker))})</span></h3>',
             f"<blockquote>{_h_rich(dec.scene.text.common)}</blockquote>",
             f'<p class="muted">{_h(reach_text(d, dec))} {_h(timing_text(dec, lang))}</p>',
             f"<table><tr><th>{_h(t('group.col_choice'))}</th><th>{_h(t('group.col_playthroughs'))}</th><th></th>"
@@ -334,14 +330,14 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
         ]
         for o in dec.options:
             out.append(
-                f"<tr><td>{_h(_one_line(o.choice.text))}</td><td class=\"num\">{_h(count_text(o.count, lang))}</td>"
+                f"<tr><td>{_h(flat(o.choice.text))}</td><td class=\"num\">{_h(count_text(o.count, lang))}</td>"
                 f"<td>{_bar(o.count)}</td><td>{_tag(recommended_text(o.choice, lang))}</td></tr>"
             )
         out.append("</table>")
         for key, notes in (("group.coaching", coaching_notes(dec)), ("group.tempts", tempting_notes(dec))):
             if notes:
                 out.append(f"<h4>{_h(t(key))}</h4><ul>")
-                out += [f"<li><em>{_h(_one_line(text))}</em> {_h(_one_line(note))}</li>" for text, note in notes]
+                out += [f"<li><em>{_h(flat(text))}</em> {_h(flat(note))}</li>" for text, note in notes]
                 out.append("</ul>")
         if dec.prompts:
             out.append(f"<h4>{_h(t('group.discussion'))}</h4><ul>")
@@ -361,16 +357,16 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
     if d.meters:
         meters = list(d.scenario.meters.values())
         out.append(f"<table><tr><th>{_h(t('group.col_ending'))}</th><th>{_h(t('group.col_playthroughs'))}</th>"
-                   + "".join(f"<th>{_h(_one_line(mt.label))}</th>" for mt in meters) + "</tr>")
+                   + "".join(f"<th>{_h(flat(mt.label))}</th>" for mt in meters) + "</tr>")
         for row in d.meters:
             cells = "".join(f'<td class="num">{decimal(lang, v)}</td>' for _, v in row.averages)
-            out.append(f'<tr><td>{_h(_one_line(row.ending.title))}</td><td class="num">{row.count}</td>{cells}</tr>')
+            out.append(f'<tr><td>{_h(flat(row.ending.title))}</td><td class="num">{row.count}</td>{cells}</tr>')
         out.append("</table>")
     else:
         out.append(f'<p class="muted">{_h(t("group.no_meters"))}</p>')
     out.append(f'<h2 id="reflections">{_h(t("group.reflections"))}</h2>')
     for a in d.reflections:
-        out.append(f'<h3>{_h(_one_line(question(lang, a)))}</h3><ul class="answers">')
+        out.append(f'<h3>{_h(flat(question(lang, a)))}</h3><ul class="answers">')
         out += [f"<li>{'<strong>' + _h(who) + ':</strong> ' if who else ''}{_h(ans)}</li>" for who, ans in a.answers]
         out.append("</ul>")
     if not d.reflections:
@@ -385,105 +381,4 @@ def _tag(text: str) -> str:
 
 # CSV ------------------------------------------------------------------------
 
-CSV_COLUMNS = ("session", "player", "playthrough", "language", "version", "decision", "scene", "choice",
-               "choice_text", "seconds", "timed_out", "ending", "rating")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-def _cell(value: object) -> str:
-    """A spreadsheet cell that can never run as a formula."""
-    raw = "" if value is None else str(value)
-    text = clean(raw)
-    if raw.startswith(_FORMULA) or text.lstrip().startswith(_FORMULA):
-        return "'" + text
-    return text
-
-
-COUNT_COLUMNS = ("session", "scenario", "version", "table", "decision", "scene", "item", "text", "count")
-
-
-def to_csv(report: Report) -> str:
-    """One row per decision per playthrough; with --min-group, the report's
-    counts instead, one per row, since rows of single playthroughs would let
-    every small group be counted out (docs/group-debrief.md). Column names and
-    words in the report's language."""
-    lang = report.language
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    if any(d.min_group > 1 for d in report.debriefs):
-        writer.writerow([tr(lang, f"csv.{c}") for c in COUNT_COLUMNS])
-        for row in _count_rows(report):
-            writer.writerow([_cell(v) for v in row])
-        return buf.getvalue()
-    writer.writerow([tr(lang, f"csv.{c}") for c in CSV_COLUMNS])
-    hidden, yes, no = tr(lang, "csv.hidden"), tr(lang, "csv.yes"), tr(lang, "csv.no")
-    for d in report.debriefs:
-        scenes = d.scenario.scenes
-        private = {
-            (dec.scene.id, c.id) for dec in d.decisions for o in dec.options if o.count.count is None for c in o.choices
-        }
-        hidden_endings = {e.id for e, c in d.endings if c.count is None}
-        # A room of 10,000 makes 120,000 rows of the same few choices: each choice's
-        # cells are made (its words cleaned) once, not once per row.
-        cells: dict[tuple[str, str, bool], list[str]] = {}
-
-        def step_cells(scene_id: str, choice_id: str, timed_out: bool) -> list[str]:
-            key = (scene_id, choice_id, timed_out)
-            if key not in cells:
-                scene = scenes.get(scene_id)
-                choice = scene.choice(choice_id) if scene else None
-                if (scene_id, choice_id) in private:  # and whether time ran out, which would say which
-                    cells[key] = [_cell(scene_id), hidden, "", hidden]
-                else:
-                    cells[key] = [_cell(scene_id), _cell(choice_id), _cell(_one_line(choice.text) if choice else ""),
-                                  yes if timed_out else no]
-            return cells[key]
-
-        for number, player, p in d.players():
-            who = p.player if d.names else tr(lang, "csv.player_n", n=player)
-            ending = d.scenario.endings.get(p.ending) if p.ending else None
-            if p.ending in hidden_endings:
-                ending_cells = [hidden, ""]
-            else:
-                rating = tr(lang, f"rating.{ending.rating}") if ending and ending.rating else ""
-                ending_cells = [_cell(p.ending or ""), _cell(rating)]
-            first = [_cell(v) for v in (p.session or "", who, number, p.scenario.language, p.scenario.version)]
-            decision = 0
-            for step in p.steps:
-                scene = scenes.get(step.scene)
-                if scene is not None and not scene.is_decision:
-                    continue
-                decision += 1
-                scene_cell, *choice_cells, late = step_cells(step.scene, step.choice, step.timed_out)
-                writer.writerow([*first, str(decision), scene_cell, *choice_cells, f"{step.ms / 1000:.1f}", late,
-                                 *ending_cells])
-    return buf.getvalue()
-
-
-def _count_rows(report: Report) -> Iterator[tuple[object, ...]]:
-    """Every count the report shows, "(hidden)" where it hides one."""
-    lang = report.language
-
-    def shown(count: int | None) -> object:
-        return tr(lang, "csv.hidden") if count is None else count
-
-    def table(name: str) -> str:
-        return tr(lang, f"csv.table_{name}")
-
-    for d in report.debriefs:
-        head = (report.session or "", d.scenario.id, d.version)
-        yield (*head, table("playthroughs"), "", "", "", "", d.playthroughs)
-        yield (*head, table("finished"), "", "", "", "", shown(d.finished.count))
-        for e, c in d.endings:
-            yield (*head, table("ending"), "", "", e.id, _one_line(e.title), shown(c.count))
-        for dec in d.decisions:
-            yield (*head, table("reached"), dec.number, dec.scene.id, "", "", shown(dec.reached.count))
-            for o in dec.options:
-                yield (*head, table("choice"), dec.number, dec.scene.id, " ".join(c.id for c in o.choices),
-                       _one_line(o.choice.text), shown(o.count.count))
-            if dec.scene.timer is not None:
-                yield (*head, table("timed_out"), dec.number, dec.scene.id, dec.scene.timer.timeout, "",
-                       shown(dec.timed_out))
-
-
-EXPORTS: dict[str, Callable[[Report], str]] = {"markdown": to_markdown, "html": to_html, "csv": to_csv}
+EXPORTS: dict[str, Callable[[Report], str]] = {"markdown": to_markdown, "html": to_html, "csv": to_csv}  # see group_csv.py
