@@ -10,6 +10,7 @@ in a fresh interpreter so neither inherits the other's heap.
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import subprocess
 import sys
@@ -28,6 +29,15 @@ from game.authoring.validator import validate  # noqa: E402
 
 def plain(data: bytes) -> object:
     return yaml.load(data.decode("utf-8"), Loader=yaml.CSafeLoader)
+
+
+def plain_no_gc(data: bytes) -> object:
+    """The same plain load with the cyclic collector off, as Koers' loader runs."""
+    gc.disable()
+    try:
+        return plain(data)
+    finally:
+        gc.enable()
 
 
 def ours(data: bytes) -> object:
@@ -64,18 +74,21 @@ def main() -> None:
         sys.argv = [sys.argv[0], "10000", str(args.file)]
         generate()
     data = args.file.read_bytes()
-    times: dict[str, list[float]] = {"plain": [], "ours": []}
+    times: dict[str, list[float]] = {"plain": [], "plain_no_gc": [], "ours": []}
     for _ in range(args.rounds):
-        for name, fn in (("plain", plain), ("ours", ours)):
+        for name, fn in (("plain", plain), ("plain_no_gc", plain_no_gc), ("ours", ours)):
             start = time.perf_counter()
             fn(data)
             times[name].append(time.perf_counter() - start)
     t_plain, t_ours = statistics.median(times["plain"]), statistics.median(times["ours"])
+    t_no_gc = statistics.median(times["plain_no_gc"])
     m_plain, m_ours = peak("plain", args.file), peak("ours", args.file)
     print(f"file: {args.file.name}, {len(data) / 1e6:.1f} MB, median of {args.rounds} interleaved rounds")
     print(f"plain yaml.load(CSafeLoader): {t_plain:7.2f} s   peak {m_plain / 1e6:7.1f} MB")
+    print(f"plain, collector off:         {t_no_gc:7.2f} s")
     print(f"koers load + validate:        {t_ours:7.2f} s   peak {m_ours / 1e6:7.1f} MB")
-    print(f"ratio: time {t_ours / t_plain:.2f}x (goal <= 1.0x), peak memory {m_ours / m_plain:.2f}x (goal <= 1.1x)")
+    print(f"ratio: time {t_ours / t_plain:.2f}x (goal <= 1.0x), {t_ours / t_no_gc:.2f}x of the collector-off load "
+          f"(goal <= 1.25x), peak memory {m_ours / m_plain:.2f}x (goal <= 1.1x)")
 
 
 if __name__ == "__main__":

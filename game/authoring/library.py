@@ -20,14 +20,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from game.authoring.cache import Cache
 from game.authoring.loader import load
 from game.authoring.validator import Checked, check
 from game.core import model as m
 from game.core.diagnostics import Diagnostic, ScenarioError, Severity, shown
+
+if TYPE_CHECKING:
+    from game.authoring.cache import Cache  # only where a caller gives one: validate never needs it
 
 
 DUPLICATE = "K223"
