@@ -50,9 +50,12 @@ def test_the_bundled_scenarios_are_strictly_clean_and_name_no_one_twice():
     from collections import defaultdict
 
     from game.authoring.library import check_files
+    from game.core.diagnostics import Severity
 
     entries = check_files(BUNDLED)
-    assert [str(d) for e in entries for d in e.diagnostics] == []
+    # `validate --strict` clean: no error or warning. A note (K308) may stay where an author
+    # kept it on purpose, so that "never pick the highest" does not become the answer.
+    assert [str(d) for e in entries for d in e.diagnostics if d.severity >= Severity.WARNING] == []
     scenarios_of = defaultdict(set)  # a person's first name -> the scenarios it appears in
     for e in entries:
         for cid, character in e.scenario.characters.items():
