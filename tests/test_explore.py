@@ -62,3 +62,34 @@ def test_the_bundled_scenarios_are_strictly_clean_and_name_no_one_twice():
             if cid != "narrator":
                 scenarios_of[character.name.split()[0]].add(e.scenario.id)
     assert {name: ids for name, ids in scenarios_of.items() if len(ids) > 1} == {}
+
+
+def by_the_meter(scenario, pick, seed):
+    """A playthrough that reads only the shown meter: always the option that moves it most
+    (``pick=max``) or least (``pick=min``), ties broken by a seeded coin."""
+    import random
+
+    from game.core.run import Run
+
+    rng = random.Random(seed)
+    shown = {k for k, meter in scenario.meters.items() if meter.shown}
+    run = Run.start(scenario)
+
+    def moves(choice):
+        return sum(e.delta for e in choice.outcome(run.meters, run.flags).effects if e.meter in shown)
+
+    while not run.finished:
+        best = pick(moves(c) for c in run.choices)
+        run = run.choose(rng.choice([c for c in run.choices if moves(c) == best]).id)
+    return run
+
+
+@pytest.mark.parametrize("path", [p for p in BUNDLED if ".nl." in p.name], ids=lambda p: p.name)
+def test_the_shown_meter_is_no_answer_key(path):
+    """CONTENT.md rule 9: at most one meter shows during play, and playing by it alone
+    (always its lowest or always its highest option) never earns the strong ending."""
+    scenario = load(path)
+    assert sum(meter.shown for meter in scenario.meters.values()) <= 1
+    for pick in (min, max):
+        endings = {by_the_meter(scenario, pick, seed).at for seed in range(30)}
+        assert all(scenario.endings[e].rating != "strong" for e in endings), (pick.__name__, endings)
