@@ -117,3 +117,22 @@ def test_why_a_rejected_option_tempts_is_in_every_report(tmp_path, lib):
     page = to_html(report)
     assert "<h4>Why the other options tempt</h4><ul>\n<li><em>Tell.</em> It is quicker.</li>\n</ul>" in page
     assert "- *Tell.* It is quicker." in to_markdown(report)
+
+
+def test_a_timers_own_coaching_is_marked_as_running_out(tmp_path):
+    from types import SimpleNamespace
+
+    from conftest import FIXTURES
+    from game.authoring.loader import load
+    from game.render.group_export import coaching_notes
+
+    text = (FIXTURES / "features.en.yaml").read_text(encoding="utf-8").replace(
+        "      set: [waited]\n", "      set: [waited]\n      coaching: Silence answered for you.\n", 1)
+    path = tmp_path / "features.en.yaml"
+    path.write_text(text, encoding="utf-8")
+    scene = next(s for s in load(path).scenes.values() if s.timer is not None)
+    dec = SimpleNamespace(options=[SimpleNamespace(choices=scene.choices)], scene=scene)
+    tell = next(c for c in scene.choices if c.id == scene.timer.timeout)
+    notes = coaching_notes(dec, "en")
+    assert (f"{tell.text} (time ran out)", "Silence answered for you.") in notes
+    assert all(not words.endswith("(time ran out)") for words, note in notes if note != "Silence answered for you.")

@@ -72,11 +72,18 @@ def recommended_text(choice: m.Choice, lang: str) -> str:
     return tr(lang, "group.recommended" if choice.recommended else "group.not_recommended")
 
 
-def coaching_notes(dec: Decision) -> list[tuple[str, str]]:
+def coaching_notes(dec: Decision, lang: str) -> list[tuple[str, str]]:
     """(choice text, coaching note) for every choice of the decision that has
-    a note; an option made of several choices has a note for each."""
-    notes = ((c.text, outcome.coaching) for o in dec.options for c in o.choices for outcome in c.outcomes(dec.scene.timer))
-    return list(dict.fromkeys((text, note) for text, note in notes if note))
+    a note; an option made of several choices has a note for each. A note the
+    timer gives for running out is marked as such, after the choice's words."""
+    notes: dict[str, str] = {}  # note -> the words it is shown under, the first time it comes
+    late = tr(lang, "debrief.timeout")
+    for c in (c for o in dec.options for c in o.choices):
+        chosen = c.outcomes()
+        for outcome in c.outcomes(dec.scene.timer):
+            if outcome.coaching:
+                notes.setdefault(outcome.coaching, c.text if outcome in chosen else f"{c.text} ({late})")
+    return [(text, note) for note, text in notes.items()]
 
 
 def tempting_notes(dec: Decision) -> list[tuple[str, str]]:
@@ -200,7 +207,7 @@ def to_markdown(report: Report) -> str:
                 f"| {_md_text(o.choice.text)} | {_md(count_text(o.count, lang))} | {recommended_text(o.choice, lang)} |"
                 for o in dec.options
             ]
-            for key, notes in (("group.coaching", coaching_notes(dec)), ("group.tempts", tempting_notes(dec))):
+            for key, notes in (("group.coaching", coaching_notes(dec, lang)), ("group.tempts", tempting_notes(dec))):
                 if notes:
                     out += ["", f"**{t(key)}**", ""]
                     out += [f"- *{_md_text(text)}* {_md_text(note)}" for text, note in notes]
@@ -334,7 +341,7 @@ def _html_debrief(report: Report, d: Debrief) -> list[str]:
                 f"<td>{_bar(o.count)}</td><td>{_tag(recommended_text(o.choice, lang))}</td></tr>"
             )
         out.append("</table>")
-        for key, notes in (("group.coaching", coaching_notes(dec)), ("group.tempts", tempting_notes(dec))):
+        for key, notes in (("group.coaching", coaching_notes(dec, lang)), ("group.tempts", tempting_notes(dec))):
             if notes:
                 out.append(f"<h4>{_h(t(key))}</h4><ul>")
                 out += [f"<li><em>{_h(flat(text))}</em> {_h(flat(note))}</li>" for text, note in notes]

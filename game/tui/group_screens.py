@@ -195,7 +195,7 @@ class DecisionScreen(GroupScreen):
             yield Static(story(dec.scene.text.common), classes="group-question")
             yield Static(_split(d, dec, verdict=True), id="split")
             yield Static(plain(f"{reach_text(d, dec)} {timing_text(dec, self.lang)}", "dim"))
-            for key, notes in (("group.coaching", coaching_notes(dec)), ("group.tempts", tempting_notes(dec))):
+            for key, notes in (("group.coaching", coaching_notes(dec, self.lang)), ("group.tempts", tempting_notes(dec))):
                 if notes:
                     yield Static(plain(self.t(key), "bold"), classes="section")
                     for text, note in notes:
