@@ -34,3 +34,21 @@ def test_first_frame_waits_for_no_engine_import():
     the engine, which is imported once a scenario is played."""
     modules = imported_after("import game.cli.main, game.tui.app, game.tui.library, game.tui.dialogs")
     assert {"attrs", "yaml", "game.core.model", "game.saves.codec", "game.core.run"} & modules == set()
+
+
+def test_listing_from_a_warm_cache_reads_no_story(tmp_path):
+    """Start-up (docs/performance.md): the library's entries, and the player's saves, come
+    from the cache without the YAML parser, the loader, the validator or the model."""
+    code = f"""
+from pathlib import Path
+from game.authoring.cache import Cache
+from game.authoring.library import Library, bundled_dir
+from game.saves.store import Store
+for _ in range(2):  # the first run fills the cache
+    Library([bundled_dir()], Cache(Path({str(tmp_path / 'cache')!r}))).listings()
+    Store(Path({str(tmp_path / 'saves')!r})).mine("Zed")
+"""
+    first = imported_after(code)
+    assert "yaml" in first  # the cache was filled from the files in this process
+    warm = imported_after(code.replace("for _ in range(2)", "for _ in range(1)"))
+    assert {"yaml", "game.core.model", "game.authoring.loader", "game.authoring.validator"} & warm == set()

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-import game.authoring.library as library_module
+import game.authoring.loader as loader_module
 from conftest import FIXTURES, ROOT
 from game.authoring.cache import Cache
 from game.authoring.library import Library, check_files, is_offered
@@ -26,13 +26,13 @@ def write(folder, name, text=BASE):
 def loads(monkeypatch):
     """The paths the library loads from their files, in order."""
     seen = []
-    real = library_module.load
+    real = loader_module.load
 
     def load(path):
         seen.append(os.path.basename(path))
         return real(path)
 
-    monkeypatch.setattr(library_module, "load", load)
+    monkeypatch.setattr(loader_module, "load", load)
     return seen
 
 

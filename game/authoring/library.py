@@ -24,13 +24,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from game.authoring.loader import load
-from game.authoring.validator import Checked, check
-from game.core import model as m
 from game.core.diagnostics import Diagnostic, ScenarioError, Severity, shown
 
 if TYPE_CHECKING:
     from game.authoring.cache import Cache  # only where a caller gives one: validate never needs it
+    from game.authoring.validator import Checked
+    from game.core import model as m
 
 
 DUPLICATE = "K223"
@@ -38,7 +37,7 @@ DUPLICATE = "K223"
 
 def is_offered(file: Checked | Listing) -> bool:
     """Whether a file of :meth:`Library.entries` or :meth:`Library.listings` can be picked to play."""
-    loaded = file.scenario is not None if isinstance(file, Checked) else bool(file.id)
+    loaded = bool(file.id) if isinstance(file, Listing) else file.scenario is not None
     return loaded and not any(d.severity is Severity.ERROR or d.code == DUPLICATE for d in file.diagnostics)
 
 
@@ -79,7 +78,7 @@ class Listing:
     version: str = ""
     translates: str | None = None
     digest: str = ""
-    at: m.Pos = m.NOWHERE
+    at: tuple[int, int] = (1, 1)  # line and column of the scenario in its file (not the model's Pos: see check)
     typical: int | None = None  # decisions on a typical path, once worked out
 
     @classmethod
@@ -88,7 +87,7 @@ class Listing:
         if s is None:
             return cls(checked.path, checked.diagnostics, checked.omitted)
         return cls(checked.path, checked.diagnostics, checked.omitted, s.id, s.language, s.title, s.summary,
-                   s.minutes, s.version, s.translates, s.digest, s.at, typical)
+                   s.minutes, s.version, s.translates, s.digest, (s.at.line, s.at.col), typical)
 
     @property
     def key(self) -> str:
@@ -222,6 +221,10 @@ class Library:
 
     def check(self, path: str) -> Checked:
         """One file of the library, loaded and checked (from the cache when it is still true)."""
+        # Listing from the cache needs neither the loader nor the validator (nor the model):
+        # they are imported where a story is read, which keeps the library's first frame quick.
+        from game.authoring.validator import Checked
+
         self._listing(path)
         entry = self._entries[path]
         if entry.checked is None:
@@ -250,6 +253,9 @@ class Library:
 
     def _checked_file(self, path: str) -> tuple[Checked, list[str]]:
         """``path`` checked, and the other files that check read (a translation's original)."""
+        from game.authoring.loader import load
+        from game.authoring.validator import Checked, check
+
         try:
             scenario = load(path)
         except ScenarioError as exc:
@@ -304,7 +310,7 @@ class Library:
         if not listing.playable or winners[listing.key] == listing.path:
             return listing
         used = winners[listing.key]
-        extra = Diagnostic(listing.path, listing.at.line, listing.at.col, DUPLICATE,
+        extra = Diagnostic(listing.path, *listing.at, DUPLICATE,
                            f"scenario '{listing.key}' is also in {used}, which is used; this file is not offered")
         return attrs.evolve(listing, diagnostics=tuple(sorted((*listing.diagnostics, extra))))
 
@@ -323,6 +329,8 @@ def load_playable(path: str | os.PathLike[str]) -> m.Scenario:
 
 
 def _beside(path: str, key: str) -> m.Scenario | None:
+    from game.authoring.loader import load
+
     candidate = os.path.join(os.path.dirname(path), f"{key}.yaml")
     try:
         return load(candidate)

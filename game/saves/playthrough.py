@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from typing import Annotated, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import msgspec
 from msgspec import Meta
 
-from game.core import model as m
-from game.core.run import Run, Step
 from game.core.vocab import Language, Timers
+
+if TYPE_CHECKING:  # a save is read without the model: the library's saves list costs less at start-up
+    from game.core import model as m
+    from game.core.run import Run, Step
 
 SaveFormat = Literal[2]
 SAVE_FORMAT: SaveFormat = 2
