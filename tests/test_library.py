@@ -156,3 +156,17 @@ def test_a_listing_reads_no_story_and_a_story_is_read_when_wanted(tmp_path, load
     (listing,) = library.listings()
     assert (listing.title, listing.key, loads) == ("Base", "base.en", ["base.en.yaml"])
     assert library.scenario(listing).title == "Base" and loads == ["base.en.yaml", "base.en.yaml"]
+
+
+def test_a_cached_translation_still_follows_its_original_after_its_typical_path_is_kept(tmp_path):
+    folder = tmp_path / "lib"
+    write(folder, "base.nl.yaml", BASE.replace("language: en", "language: nl"))
+    write(folder, "base.en.yaml", BASE.replace("language: en", "language: en\ntranslates: nl"))
+    cache = tmp_path / "cache"
+    Library([folder], Cache(cache)).entries()  # fills the cache
+    listed = Library([folder], Cache(cache))
+    english = next(x for x in listed.listings() if x.language == "en")
+    listed.typical(english)  # rewrites the translation's entry from the cache
+    write(folder, "base.nl.yaml", BASE.replace("language: en", "language: nl").replace('version: "1"', 'version: "2"'))
+    entries = {os.path.basename(e.path): e for e in Library([folder], Cache(cache)).entries()}
+    assert "K212" in [d.code for d in entries["base.en.yaml"].diagnostics]

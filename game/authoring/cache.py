@@ -55,9 +55,10 @@ class Cache:
         self._key: bytes | None = None
         self._engine = _engine_stamp()
 
-    def get(self, path: str) -> tuple[object, Callable[[], object | None]] | None:
-        """The head kept for ``path`` and a way to its body (None if the body
-        is damaged), if the entry is sound and still true; else None."""
+    def get(self, path: str) -> tuple[object, Callable[[], object | None], list[str]] | None:
+        """The head kept for ``path``, a way to its body (None if the body is
+        damaged) and the other files its check read, if the entry is sound and
+        still true; else None."""
         key = self._secret(create=False)
         if key is None:
             return None
@@ -89,7 +90,7 @@ class Cache:
                 return None
             return story
 
-        return head, body_of
+        return head, body_of, [s[0] for s in stamps[1:]]
 
     def put(self, path: str, head: object, body: object, read: Iterable[str]) -> None:
         """Keep ``head`` and ``body`` for ``path``, true while it and the files

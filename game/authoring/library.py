@@ -213,8 +213,9 @@ class Library:
         """One file as listed: from the cache when it is still true, else read and checked now."""
         if path not in self._entries:
             found = self.cache.get(path) if self.cache is not None else None
-            if found is not None and isinstance(found[0], Listing):
-                self._entries[path] = _Entry(found[0], None, found[1])
+            head, body, read = found if found is not None else (None, None, [])
+            if isinstance(head, Listing):
+                self._entries[path] = _Entry(head, None, body, read)
             else:
                 self._check_now(path)
         return self._entries[path].listing
