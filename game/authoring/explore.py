@@ -23,8 +23,9 @@ from game.core import model as m
 from game.core.run import Run, RunError
 from game.core.text import plain
 
-MAX_STATES = 1_000_000  # more than this, and random playthroughs stand in
+MAX_STATES = 250_000  # more than this, and random playthroughs stand in (about 20 s and 800 MB of search)
 SAMPLES = 3_000
+SAMPLE_STEPS = 300_000  # decisions in all the random playthroughs together, at most
 MANY = 10**18  # path counts stop here: "more than 10^18 paths"
 
 
@@ -70,7 +71,7 @@ class Report:
             "endings": {
                 e: {
                     "rating": s.endings[e].rating,
-                    **_count_json(self.endings.get(e, 0)),
+                    **_count_json(None if self.exhaustive and self.paths is None and e in self.endings else self.endings.get(e, 0)),
                     "meters": {k: list(v) for k, v in self.meter_ranges.get(e, {}).items()},
                     "shortest": [move_name(mv) for mv in self.routes[e]] if e in self.routes else None,
                 }
@@ -149,8 +150,7 @@ def _summarise(graph: Graph, texts: list[Piece], bound: int, work: list[int]) ->
                 at = best[at][1]
             longest = tuple(reversed(chain))
     else:
-        for ending in endings_at.values():
-            per_ending[ending] = per_ending.get(ending, 0) + 1
+        per_ending = {ending: 1 for ending in endings_at.values()}  # reached, by paths without number
 
     bounds = extremes(graph, work)
     names = list(graph.scenario.meters)
@@ -182,7 +182,8 @@ def _summarise(graph: Graph, texts: list[Piece], bound: int, work: list[int]) ->
 
 
 def _sample(scenario: m.Scenario, texts: list[Piece], samples: int, seed: int, bound: int) -> Report:
-    """``samples`` seeded random playthroughs, each preferring choices no earlier one has taken."""
+    """``samples`` seeded random playthroughs (fewer, when they would take more
+    than ``SAMPLE_STEPS`` decisions together), each preferring choices no earlier one has taken."""
     rng = random.Random(seed)
     limit = 4 * len(scenario.scenes) + 100  # a playthrough longer than this goes round a loop
     endings: dict[str, int] = {}
@@ -197,7 +198,9 @@ def _sample(scenario: m.Scenario, texts: list[Piece], samples: int, seed: int, b
         by_place.setdefault(p.place, []).append(i)
     longest: tuple[str, ...] = ()
     stuck: list[tuple[str, ...]] = []
-    for _ in range(samples):
+    played, budget = 0, SAMPLE_STEPS
+    while played < samples and (budget > 0 or not played):
+        played += 1
         run = Run.start(scenario)
         moves: list[Move] = []
         while True:
@@ -216,6 +219,7 @@ def _sample(scenario: m.Scenario, texts: list[Piece], samples: int, seed: int, b
                 stuck.append((*(mv[0] for mv in moves), run.at, choice.leads_to(run.meters, run.flags)))
                 break
             moves.append((run.at, choice.id, False))
+            budget -= 1
             run = attrs.evolve(nxt, steps=())  # the moves are kept here: a long history is not copied each step
         if not run.finished:
             continue
@@ -233,7 +237,7 @@ def _sample(scenario: m.Scenario, texts: list[Piece], samples: int, seed: int, b
         scenario=scenario,
         exhaustive=False,
         states=0,
-        paths=samples,
+        paths=played,
         endings=endings,
         meter_ranges=ranges,
         routes=routes,
@@ -254,7 +258,7 @@ def ranges_text(ranges: Mapping[str, tuple[int, int]]) -> str:
 
 READING_SPEED = 200  # words a minute, as the reading-time check (K219) assumes
 DECIDING = 15  # seconds to weigh a decision
-TYPICAL_STEPS = 200_000  # decisions in all the playthroughs `typical` plays, at most
+TYPICAL_STEPS = 50_000  # decisions in all the playthroughs `typical` plays, at most
 
 
 @attrs.frozen
@@ -311,7 +315,7 @@ def format_report(report: Report) -> str:
     s = report.scenario
     lines = []
     if report.exhaustive:
-        count = ("an unbounded number of paths (the story can loop)" if report.paths is None
+        count = ("paths without number: the story can loop" if report.paths is None
                  else f"{_count(report.paths)} path{'s' * (report.paths != 1)}")
         lines.append(f"{s.path}: all {report.states:,} states explored ({count}), so what follows holds for every playthrough")
     else:
@@ -327,10 +331,11 @@ def format_report(report: Report) -> str:
             continue
         n = report.endings[eid]
         meters = ranges_text(report.meter_ranges[eid])
-        lines.append(f"  {eid}{rating}: {_count(n)} {unit}{'s' * (n != 1)}" + (f"; meters {meters}" if meters else ""))
+        how = "reached" if report.exhaustive and report.paths is None else f"{_count(n)} {unit}{'s' * (n != 1)}"
+        lines.append(f"  {eid}{rating}: {how}" + (f"; meters {meters}" if meters else ""))
         moves = report.routes[eid]
         nearest = "shortest" if report.exhaustive else "shortest seen"
-        lines.append(f"    {nearest}: {len(moves)} choice{'s' * (len(moves) != 1)}: " + " > ".join(map(move_name, moves)))
+        lines.append(f"    {nearest}: {_choices(len(moves))}: " + " > ".join(map(move_name, moves)))
     unvisited = [sid for sid in s.scenes if sid not in report.scenes]
     lines.append(f"scenes: {len(report.scenes)}/{len(s.scenes)} reached" + (f"; never: {', '.join(unvisited)}" if unvisited else ""))
     total = all_choices(s)
@@ -346,11 +351,11 @@ def format_report(report: Report) -> str:
         lines.append(("texts never shown (the condition never holds where they would be): " if report.exhaustive
                       else "texts not shown in these playthroughs: ") + ", ".join(p.name for p in report.unshown))
     if report.shortest:
-        lines.append(f"shortest: {len(report.shortest) - 1} choices: {' > '.join(report.shortest)}")
+        lines.append(f"shortest: {_choices(len(report.shortest) - 1)}: {' > '.join(report.shortest)}")
     if report.longest is None:
         lines.append("longest: no limit (the story can loop)")
     elif report.longest:
-        lines.append(f"longest: {len(report.longest) - 1} choices: {' > '.join(report.longest)}")
+        lines.append(f"longest: {_choices(len(report.longest) - 1)}: {' > '.join(report.longest)}")
     for path in report.stuck:
         lines.append(f"stuck: no choice available after {' > '.join(path)}")
     t = typical(s)
@@ -358,6 +363,10 @@ def format_report(report: Report) -> str:
                  f"about {t.minutes} minutes ({READING_SPEED} words a minute, {DECIDING} s a decision); "
                  f"the file says {s.minutes}")
     return "\n".join(lines)
+
+
+def _choices(n: int) -> str:
+    return f"{n} choice{'s' * (n != 1)}"
 
 
 def _count(n: int) -> str:

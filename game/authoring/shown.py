@@ -23,6 +23,8 @@ from game.core import model as m
 from game.core.conditions import interval, ways
 
 Known = dict[tuple[tuple[bool, ...], tuple[int, ...]], tuple[int, int] | None]  # (flags, meter values) -> one meter's extremes
+Reads = tuple[tuple[str, ...], tuple[str, ...], "str | None"]  # flags, meters by value, a meter by its extremes
+MAX_FLAGS = 12  # a text that reads more flags than this that no state tells apart is carried on its own
 
 
 @attrs.frozen
@@ -79,15 +81,15 @@ def never_shown(graph: Graph, texts: list[Piece], work: list[int]) -> tuple[Piec
         pending.append((piece, _reads(graph, piece)))
     # Flags alone, for every text at once, as sets of combinations (bit v set: combination v arrives);
     # a text that reads meters no state tells apart, on its own.
-    flags_only = list(dict.fromkeys(r[0] for _, r in pending if not r[1] and r[2] is None and len(r[0]) <= MAX_FLAGS))
-    masks = _carry_flags(graph, flags_only, work) if flags_only else {}
+    flags_only = {r[0]: None for _, r in pending if not r[1] and r[2] is None and len(r[0]) <= MAX_FLAGS}
+    index = {flags: i for i, flags in enumerate(flags_only)}
+    masks = _carry_flags(graph, list(flags_only), work) if flags_only else {}
     carried: dict[Reads, dict[Key, Known]] = {}
     never = []
     for piece, reads in pending:
         flags, hard, soft = reads
-        if flags in flags_only and not hard and soft is None:
-            i = flags_only.index(flags)
-            known = {k: _combinations(masks[k][i], len(flags)) for k in at_place[piece.place]}
+        if not hard and soft is None and flags in index:
+            known = {k: _combinations(masks[k][index[flags]], len(flags)) for k in at_place[piece.place]}
         else:
             if reads not in carried:
                 carried[reads] = _carry(graph, *reads, work)
@@ -96,9 +98,6 @@ def never_shown(graph: Graph, texts: list[Piece], work: list[int]) -> tuple[Piec
             never.append(piece)
     return tuple(never)
 
-
-MAX_FLAGS = 12  # a text that reads more flags than this no state tells apart is carried on its own
-Reads = tuple[tuple[str, ...], tuple[str, ...], "str | None"]
 
 
 def _carry_flags(graph: Graph, sigs: list[tuple[str, ...]], work: list[int]) -> dict[Key, tuple[int, ...]]:
@@ -131,7 +130,7 @@ def _combinations(mask: int, n: int) -> Known:
     return {(tuple(bool(v >> b & 1) for b in range(n)), ()): None for v in range(1 << n) if mask >> v & 1}
 
 
-def _reads(graph: Graph, piece: Piece) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+def _reads(graph: Graph, piece: Piece) -> Reads:
     """What ``piece`` reads that no state at its place tells apart: flags, meters
     carried by value, and the one meter carried by its extremes (if any)."""
     s, rel = graph.scenario, graph.relevance
@@ -179,18 +178,14 @@ def _carry(graph: Graph, flags: tuple[str, ...], hard: tuple[str, ...], soft: st
     def join(a: Known, b: Known) -> Known:
         out = a
         for v, nb in b.items():
-            old = a.get(v, _NEW)
-            new = nb if old is _NEW else _merged(old, nb)  # type: ignore[arg-type]
-            if new != old:
+            new = _merged(a[v], nb) if v in a else nb
+            if v not in a or new != a[v]:
                 if out is a:
                     out = dict(a)
                 out[v] = new
         return out
 
     return flow(graph, start, step, join, work)
-
-
-_NEW = object()
 
 
 def _merged(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:

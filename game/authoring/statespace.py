@@ -40,7 +40,6 @@ Move = tuple[str, str, bool]  # scene, choice, whether the time ran out
 Edge = tuple[Key, Move, m.Outcome]
 Bounds = tuple[tuple[int, ...], tuple[int, ...]]  # every meter's lowest and highest value, in the scenario's order
 T = TypeVar("T")
-MAX_CUTS = 1_000_000  # cuts, all places together, past which the search gives up
 
 
 class TooMuchWork(Exception):
@@ -54,9 +53,10 @@ class Relevance:
     cuts: Mapping[str, tuple[tuple[str, tuple[int, ...]], ...]]  # place -> (meter, where its values are cut there), in the scenario's order
 
 
-def relevance(s: m.Scenario, texts: Iterable[tuple[str, m.Condition]] = ()) -> Relevance:
+def relevance(s: m.Scenario, texts: Iterable[tuple[str, m.Condition]] = (), work: int = 10**9) -> Relevance:
     """What tells states apart at each place; ``texts`` are (place, condition)
-    of texts, which cut a meter where a choice reads it anywhere."""
+    of texts, which cut a meter where a choice reads it anywhere. Raises
+    TooMuchWork past ``work`` cuts, all places together."""
     places = [*s.scenes, *s.endings]
     flags: dict[str, set[str]] = {p: set() for p in places}
     cuts: dict[str, dict[str, set[int]]] = {p: {} for p in places}
@@ -79,27 +79,32 @@ def relevance(s: m.Scenario, texts: Iterable[tuple[str, m.Condition]] = ()) -> R
                 at = leaf.value + (leaf.op in ("above", "at_most"))  # the least value on the upper side
                 if s.meters[leaf.meter].min < at <= s.meters[leaf.meter].max:
                     cuts[place].setdefault(leaf.meter, set()).add(at)
-    # What is read here, or further on (before it is set), carried backwards to a fixed point.
-    queue = deque(places)
-    work = MAX_CUTS
+    # What is read here, or further on (before it is set), carried backwards to a fixed point;
+    # each place passes on only what it has gained since it last did.
+    gained = {p: (set(flags[p]), {k: set(v) for k, v in cuts[p].items()}) for p in places}
+    queue, queued = deque(places), set(places)
     while queue:
         place = queue.popleft()
+        queued.discard(place)
+        new_flags, new_cuts = gained[place]
+        gained[place] = (set(), {})
         for source, outcome in into[place]:
-            grew = False
-            more = flags[place] - set(outcome.set) - set(outcome.clear) - flags[source]
-            if more:
-                flags[source] |= more
-                grew = True
-            for name, later in cuts[place].items():
+            more_flags = new_flags - set(outcome.set) - set(outcome.clear) - flags[source]
+            flags[source] |= more_flags
+            gained[source][0].update(more_flags)
+            grew = bool(more_flags)
+            for name, later in new_cuts.items():
                 here = cuts[source].setdefault(name, set())
-                new = {c for c in (_before(s, outcome, name, c) for c in later) if c is not None} - here
-                if new:
-                    work -= len(new)
+                more = {c for c in (_before(s, outcome, name, c) for c in later) if c is not None} - here
+                if more:
+                    work -= len(more)
                     if work < 0:
                         raise TooMuchWork
-                    here |= new
+                    here |= more
+                    gained[source][1].setdefault(name, set()).update(more)
                     grew = True
-            if grew:
+            if grew and source not in queued:
+                queued.add(source)
                 queue.append(source)
     order = list(s.meters)
     return Relevance(flags={p: frozenset(f) for p, f in flags.items()}, cut=frozenset(cut),
@@ -153,9 +158,9 @@ class Graph:
 
 def search(s: m.Scenario, max_states: int, texts: Iterable[tuple[str, m.Condition]] = ()) -> Graph:
     """Every state the scenario can reach, telling apart what ``texts`` read as
-    ``relevance`` says. Raises TooMuchWork past ``max_states`` states, and
-    RunError when the story cannot start."""
-    rel = relevance(s, texts)
+    ``relevance`` says. Raises TooMuchWork past ``max_states`` states (or four
+    times as many cuts), and RunError when the story cannot start."""
+    rel = relevance(s, texts, work=4 * max_states)
     flags_at, cuts_at = rel.flags, rel.cuts
 
     def key(at: str, flags: frozenset[str], meters: Mapping[str, int]) -> tuple[Key, State]:
@@ -171,6 +176,7 @@ def search(s: m.Scenario, max_states: int, texts: Iterable[tuple[str, m.Conditio
     stuck: list[tuple[Key, str]] = []
     refused: set[Key] = set()
     outcomes: dict[tuple[str, tuple[str, bool, tuple[bool, ...]]], m.Outcome] = {}
+    moves_seen: dict[Move, Move] = {}
     queue = deque([root])
     while queue:
         here = queue.popleft()
@@ -196,7 +202,7 @@ def search(s: m.Scenario, max_states: int, texts: Iterable[tuple[str, m.Conditio
                 refused.add(there)
                 stuck.append((here, outcome.next))  # as Run.choose refuses it
                 continue
-            move = (scene.id, choice.id, late)
+            move = moves_seen.setdefault((scene.id, choice.id, late), (scene.id, choice.id, late))  # one tuple for each move
             out.append((there, move, outcome))
             if there not in states:
                 if len(states) >= max_states:
