@@ -33,6 +33,7 @@ from typing import TypeVar
 import attrs
 
 from game.core import model as m
+from game.core.conditions import interval
 from game.core.run import Run
 
 Key = Hashable  # (place, the flags told apart there, each cut meter's side of its cuts there)
@@ -76,7 +77,8 @@ def relevance(s: m.Scenario, texts: Iterable[tuple[str, m.Condition]] = (), work
                 if by_choice:
                     flags[place].add(leaf.flag)
             elif leaf.meter in cut:
-                at = leaf.value + (leaf.op in ("above", "at_most"))  # the least value on the upper side
+                lo, hi = interval(leaf)
+                at = int(lo if hi == float("inf") else hi + 1)  # the least value on the upper side
                 if s.meters[leaf.meter].min < at <= s.meters[leaf.meter].max:
                     cuts[place].setdefault(leaf.meter, set()).add(at)
     # What is read here, or further on (before it is set), carried backwards to a fixed point;
