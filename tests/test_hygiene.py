@@ -6,7 +6,8 @@ import sys
 from conftest import FIXTURES
 
 ENGINE = ["game.core.model", "game.authoring.loader", "game.authoring.validator", "game.core.run", "game.authoring.explore", "game.authoring.library", "game.core.text", "game.cli.main", "game.saves.codec",
-          "game.debrief.personal", "game.render.i18n", "game.plain", "game.prefs", "game.cli.launch", "game.debrief.group", "game.render.group_export"]
+          "game.debrief.personal", "game.render.i18n", "game.plain", "game.prefs", "game.cli.launch", "game.debrief.group", "game.render.group_export",
+          "game.render.xapi", "game.cli.xapi", "game.cli.lrs"]
 
 
 def imported_after(code: str) -> set[str]:
@@ -22,9 +23,10 @@ def test_engine_import_leaves_textual_out():
     assert "textual" not in modules and "rich" not in modules
 
 
-def test_screenless_commands_leave_textual_out():
+def test_screenless_commands_leave_textual_out(tmp_path):
     base = FIXTURES / "base.en.yaml"
-    for argv in (["list"], ["validate", str(base)], ["explore", str(base)], ["debrief", str(FIXTURES)]):
+    record = ["debrief", str(FIXTURES), "--names", "--export", str(tmp_path / "x.xapi.json")]
+    for argv in (["list"], ["validate", str(base)], ["explore", str(base)], ["debrief", str(FIXTURES)], record):
         modules = imported_after(f"import sys\nfrom game.cli.main import main\nmain({argv!r})")
         assert "textual" not in modules, argv
 
