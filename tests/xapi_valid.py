@@ -57,7 +57,7 @@ def check(statement: dict) -> None:
     for key in [*result.get("extensions", {}), *statement["context"].get("extensions", {})]:
         iri(key, "an extension")
     if definition.get("interactionType") == "choice":
-        choices = definition["choices"]
+        choices = definition.get("choices")
         assert choices, "a choice interaction without choices"
         ids = [c["id"] for c in choices]
         assert len(ids) == len(set(ids)) and all(ids)

@@ -147,7 +147,7 @@ def export(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     statements, skipped = found
     try:
-        with open(args.export, "w", encoding="utf-8", newline="\n") as f:
+        with open(args.export, "wb") as f:
             f.write(to_json(statements))
     except OSError as exc:
         _say(f"{args.export}:1:1: cannot write the statements: {exc.strerror or exc}")

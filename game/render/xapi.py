@@ -6,7 +6,9 @@ choice's words in each language whose scenario file is at hand), a
 ``completed`` one with the ending and its rating once it has ended and, when
 asked for, one ``answered`` statement per shared reflection. The statements
 are plain JSON values, the exact dicts that are written to a file or sent to
-a Learning Record Store. docs/xapi.md describes every field.
+a Learning Record Store; the statements about one activity share its dict
+(a room's hundred thousand statements would hold it a hundred thousand times
+otherwise), so treat them as read-only. docs/xapi.md describes every field.
 
 Statement ids are name-based UUIDs (uuid5) of the playthrough and the step,
 so that writing or sending the same playthrough again gives the same ids and
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import uuid
 from collections import defaultdict
@@ -28,6 +29,7 @@ from typing import Any
 from urllib.parse import quote
 
 import attrs
+import msgspec
 
 from game.authoring.library import Library
 from game.core import model as m
@@ -98,39 +100,79 @@ class Unfit(Exception):
     """A playthrough whose decisions the scenario files at hand do not hold."""
 
 
-class _Words:
-    """The scenario in each language at hand: language maps of its texts."""
+def _iri(base: str, *segments: str) -> str:
+    return base + "/".join(quote(s, safe="") for s in segments)
 
-    def __init__(self, played: m.Scenario, others: Iterable[m.Scenario]) -> None:
-        self.played = played
-        self.files = [played, *(s for s in others if s.language != played.language)]
+
+class _Activities:
+    """The activities of one scenario as statements name them (the scenario,
+    its scenes, its questions), in the words of each of its files at hand:
+    each made once and shared by every statement about it."""
+
+    def __init__(self, sid: str, files: Iterable[m.Scenario], base: str) -> None:
+        self.sid, self.base = sid, base
+        self.files = sorted(files, key=lambda s: s.language)  # the same words whichever language was played
+        definition = {"type": ADL_TYPE + "simulation", "name": self.map(lambda s: flat(s.title))}
+        self.scenario = {"objectType": "Activity", "id": _iri(base, "scenarios", sid), "definition": _without_empty(definition)}
+        self._scenes: dict[str, Statement] = {}
+        self._questions: dict[int, Statement | None] = {}
 
     def map(self, text_of: Callable[[m.Scenario], str | None]) -> dict[str, str]:
         """``{language: text}`` for every file in which ``text_of(scenario)`` is a text (None: not there)."""
-        found = {s.language: text for s in self.files if (text := text_of(s))}
-        return dict(sorted(found.items()))  # the same definition whichever language was played
+        return {s.language: text for s in self.files if (text := text_of(s))}
+
+    def scene(self, scene: m.Scene) -> Statement:
+        """A decision: a cmi.interaction of type choice, with every choice's words."""
+        if scene.id not in self._scenes:
+            def name(s: m.Scenario) -> str | None:
+                there = s.scenes.get(scene.id)
+                return (flat(there.title) or excerpt(there.text.common, 50)) if there else None
+
+            def words(choice_id: str) -> Callable[[m.Scenario], str | None]:
+                def text(s: m.Scenario) -> str | None:
+                    there = s.scenes.get(scene.id)
+                    found = there.choice(choice_id) if there else None
+                    return flat(found.text) if found else None
+                return text
+
+            # No correctResponsesPattern, on purpose: an empty one would mean that every answer is wrong.
+            definition = {
+                "type": ADL_TYPE + "cmi.interaction",
+                "name": self.map(name),
+                "interactionType": "choice",
+                "choices": [_without_empty({"id": c.id, "description": self.map(words(c.id))}) for c in scene.choices],
+            }
+            self._scenes[scene.id] = {"objectType": "Activity", "id": _iri(self.base, "scenarios", self.sid, "scenes", scene.id),
+                                      "definition": _without_empty(definition)}
+        return self._scenes[scene.id]
+
+    def question(self, index: int) -> Statement | None:
+        """Reflection question ``index`` (from 0); None when no file asks it."""
+        if index not in self._questions:
+            name = self.map(lambda s: flat(s.debrief.reflection[index]) if index < len(s.debrief.reflection) else None)
+            definition = {"type": ADL_TYPE + "cmi.interaction", "name": name, "interactionType": "long-fill-in"}
+            self._questions[index] = {"objectType": "Activity", "definition": definition,
+                                      "id": _iri(self.base, "scenarios", self.sid, "reflections", str(index + 1))} if name else None
+        return self._questions[index]
 
 
 class _Maker:
-    def __init__(self, p: Playthrough, words: _Words, options: Options) -> None:
-        self.p, self.words, self.options = p, words, options
-        self.scenario_iri = self.iri("scenarios", p.scenario.id)
-        self.actor = self._actor()
+    """The statements of one playthrough."""
 
-    def iri(self, *segments: str) -> str:
-        return self.options.base + "/".join(quote(s, safe="") for s in segments)
+    def __init__(self, p: Playthrough, played: m.Scenario, activities: _Activities, options: Options) -> None:
+        self.p, self.played, self.activities, self.options = p, played, activities, options
+        self.actor = self._actor()
+        self.grouping = [] if p.session is None else [{
+            "objectType": "Activity", "id": _iri(options.base, "sessions", p.session),
+            "definition": {"type": ADL_TYPE + "meeting"}}]
 
     def _actor(self) -> Statement:
-        p = self.p
-        home = self.iri("sessions", p.session) if p.session is not None else self.iri("players")
+        p, base = self.p, self.options.base
+        home = _iri(base, "sessions", p.session) if p.session is not None else _iri(base, "players")
         if self.options.names:
             return {"objectType": "Agent", "name": p.player or "-", "account": {"homePage": home, "name": p.player or "-"}}
         secret = hmac.new(self.options.salt, f"{p.session or ''}\n{p.player}".encode(), hashlib.sha256)
         return {"objectType": "Agent", "account": {"homePage": home, "name": secret.hexdigest()[:32]}}
-
-    def scenario_activity(self) -> Statement:
-        definition = {"type": ADL_TYPE + "simulation", "name": self.words.map(lambda s: flat(s.title))}
-        return {"objectType": "Activity", "id": self.scenario_iri, "definition": _without_empty(definition)}
 
     def statement(self, key: Sequence[object], verb: str, obj: Statement, when: datetime | None,
                   result: Statement | None = None, parent: bool = True) -> Statement:
@@ -144,14 +186,12 @@ class _Maker:
                                                    "decision": p.replay_of.step + 1}
         activities: Statement = {}
         if parent:
-            activities["parent"] = [self.scenario_activity()]
-        if p.session is not None:
-            activities["grouping"] = [{"objectType": "Activity", "id": self.iri("sessions", p.session),
-                                       "definition": {"type": ADL_TYPE + "meeting"}}]
+            activities["parent"] = [self.activities.scenario]
+        if self.grouping:
+            activities["grouping"] = self.grouping
         context: Statement = {"registration": p.id, "revision": p.scenario.version, "platform": "Koers",
-                              "language": p.scenario.language}
-        context["contextActivities"] = activities
-        context["extensions"] = extensions
+                              "language": p.scenario.language, "contextActivities": activities,
+                              "extensions": extensions}
         out: Statement = {"id": statement_id(p.id, *key), "actor": self.actor,
                           "verb": {"id": ADL_VERB + verb, "display": VERBS[verb]}, "object": obj}
         if result is not None:
@@ -161,7 +201,7 @@ class _Maker:
         return out
 
     def decisions(self) -> list[Statement]:
-        p, played = self.p, self.words.played
+        p, played = self.p, self.played
         out = []
         before = {k: meter.start for k, meter in played.meters.items()}
         for index, step in enumerate(p.steps):
@@ -174,7 +214,7 @@ class _Maker:
             if not scene.is_decision or (p.replay_of is not None and index < p.replay_of.step):
                 continue  # a "continue", or a decision the replayed playthrough took, not this one
             out.append(self.statement(("step", index, step.scene, step.choice), "answered",
-                                      self.interaction(scene), step.at, {
+                                      self.activities.scene(scene), step.at, {
                 "response": step.choice,
                 "duration": duration(step.ms),
                 "extensions": {EXTENSION + "timed-out": step.timed_out, EXTENSION + "meters": dict(step.meters),
@@ -182,63 +222,31 @@ class _Maker:
             }))
         return out
 
-    def interaction(self, scene: m.Scene) -> Statement:
-        def in_file(s: m.Scenario) -> m.Scene | None:
-            return s.scenes.get(scene.id)
-
-        def name(s: m.Scenario) -> str | None:
-            there = in_file(s)
-            return (flat(there.title) or excerpt(there.text.common, 50)) if there else None
-
-        def choice_text(choice_id: str) -> Callable[[m.Scenario], str | None]:
-            def text(s: m.Scenario) -> str | None:
-                there = in_file(s)
-                found = there.choice(choice_id) if there else None
-                return flat(found.text) if found else None
-            return text
-
-        # correctResponsesPattern is left out on purpose: an empty one would mean that every answer is wrong.
-        definition = {
-            "type": ADL_TYPE + "cmi.interaction",
-            "name": self.words.map(name),
-            "interactionType": "choice",
-            "choices": [_without_empty({"id": c.id, "description": self.words.map(choice_text(c.id))})
-                        for c in scene.choices],
-        }
-        return {"objectType": "Activity", "id": self.iri("scenarios", self.p.scenario.id, "scenes", scene.id),
-                "definition": _without_empty(definition)}
-
     def completed(self) -> Statement | None:
-        p, played = self.p, self.words.played
-        ending = played.endings.get(p.ending or "")
+        p, played = self.p, self.played
         if p.ending is None:
             return None
+        ending = played.endings.get(p.ending)
         if ending is None:
             raise Unfit(f"its ending '{p.ending}' is not in {played.key} version {played.version}")
         extensions: Statement = {EXTENSION + "ending": ending.id}
-        title = self.words.map(lambda s: flat(e.title) if (e := s.endings.get(ending.id)) else None)
+        title = self.activities.map(lambda s: flat(e.title) if (e := s.endings.get(ending.id)) else None)
         if title:
             extensions[EXTENSION + "ending-title"] = title
         if ending.rating:
             extensions[EXTENSION + "rating"] = ending.rating
         result = {"completion": True, "duration": duration(sum(s.ms for s in p.steps)), "extensions": extensions}
-        return self.statement(("completed", ending.id), "completed", self.scenario_activity(),
+        return self.statement(("completed", ending.id), "completed", self.activities.scenario,
                               p.steps[-1].at if p.steps else p.started, result, parent=False)
 
     def reflections(self) -> list[Statement]:
         out = []
         for index, reflection in sorted(self.p.reflections.items()):
             answer = reflection.answer.strip()
-            if not reflection.shared or not answer:
-                continue
-            question = self.words.map(lambda s: flat(s.debrief.reflection[index])
-                                      if index < len(s.debrief.reflection) else None)
-            if not question:  # a question the scenario no longer asks
-                continue
-            definition = {"type": ADL_TYPE + "cmi.interaction", "name": question, "interactionType": "long-fill-in"}
-            obj = {"objectType": "Activity", "definition": definition,
-                   "id": self.iri("scenarios", self.p.scenario.id, "reflections", str(index + 1))}
-            out.append(self.statement(("reflection", index, answer), "answered", obj, None, {"response": answer}))
+            question = self.activities.question(index) if reflection.shared and answer else None
+            if question is not None:  # shared, answered, and a question the scenario still asks
+                out.append(self.statement(("reflection", index, answer), "answered", question, None,
+                                          {"response": answer}))
         return out
 
 
@@ -252,9 +260,14 @@ def playthrough_statements(p: Playthrough, played: m.Scenario, others: Iterable[
     """The statements of one playthrough, with the words of ``played`` (the
     file in its language) and of ``others`` (its translations, where they have
     the same ids). Unfit when a decision or the ending is not in ``played``."""
-    make = _Maker(p, _Words(played, others), options)
-    started = make.statement(("initialized",), "initialized", make.scenario_activity(), p.started, parent=False)
-    out = [started, *make.decisions()]
+    files = {s.language: s for s in [*others, played]}.values()
+    return _statements(p, played, _Activities(p.scenario.id, files, options.base), options)
+
+
+def _statements(p: Playthrough, played: m.Scenario, activities: _Activities, options: Options) -> list[Statement]:
+    make = _Maker(p, played, activities, options)
+    out = [make.statement(("initialized",), "initialized", activities.scenario, p.started, parent=False),
+           *make.decisions()]
     completed = make.completed()
     if completed is not None:
         out.append(completed)
@@ -268,27 +281,29 @@ def room_statements(collected: Collected, library: Library, options: Options) ->
     started, and a diagnostic for each playthrough left out and why."""
     out: list[Statement] = []
     skipped = list(collected.skipped)
-    by_scenario: dict[str, Mapping[str, m.Scenario]] = defaultdict(dict)
+    scenarios: dict[str, tuple[Mapping[str, m.Scenario], _Activities]] = {}
     for p in collected.played:
         path = collected.paths.get(p.id, f"{p.id}.json")
-        if p.scenario.id not in by_scenario:
-            by_scenario[p.scenario.id] = library.languages(p.scenario.id)
-        files = by_scenario[p.scenario.id]
+        sid = p.scenario.id
+        if sid not in scenarios:
+            files = library.languages(sid)
+            scenarios[sid] = files, _Activities(sid, files.values(), options.base)
+        files, activities = scenarios[sid]
         if not files:
-            skipped.append(not_found(path, p.scenario.id))
+            skipped.append(not_found(path, sid))
             continue
-        played = files.get(p.scenario.language) or next(iter(files.values()))
         try:
-            out += playthrough_statements(p, played, files.values(), options)
+            out += _statements(p, files.get(p.scenario.language) or next(iter(files.values())), activities, options)
         except Unfit as exc:
             skipped.append(Diagnostic(path, 1, 1, "X001", f"{exc}, so this playthrough's statements are left out; "
                                                           "name the folder of the scenario it was played on with --scenarios DIR"))
     return out, sorted(skipped)
 
 
-def to_json(statements: list[Statement]) -> str:
-    """The statements as a file holds them: one JSON array, indented, in UTF-8."""
-    return json.dumps(statements, ensure_ascii=False, indent=2) + "\n"
+def to_json(statements: list[Statement]) -> bytes:
+    """The statements as a file holds them: one JSON array, indented, in UTF-8
+    (msgspec's encoder, in C: the standard library's indents in Python, 15 times slower)."""
+    return msgspec.json.format(msgspec.json.encode(statements), indent=2) + b"\n"
 
 
 def own_record(p: Playthrough, scenario: m.Scenario, folders: Iterable[Path]) -> str:
@@ -301,4 +316,4 @@ def own_record(p: Playthrough, scenario: m.Scenario, folders: Iterable[Path]) ->
     beside = [Path(scenario.path).parent] if scenario.path else []
     library = Library(dict.fromkeys([*folders, *beside]), Cache(default_folder()))
     others = library.languages(scenario.id).values()
-    return to_json(playthrough_statements(p, scenario, others, Options(names=True, reflections=True)))
+    return to_json(playthrough_statements(p, scenario, others, Options(names=True, reflections=True))).decode("utf-8")
