@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from game import __version__
 from game.core.vocab import LANGUAGES
 from game.cli.launch import play
+from game.cli.imports import add_parser as add_import, import_twee
 
 if TYPE_CHECKING:
     from game.authoring.library import Library
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="off unless given: hide every count of fewer than N players, and any that would give one away "
                         "(N is 5 if left out)")
     _shared_options(p, top=False, session="only the playthroughs of this session")
+    add_import(sub)
     return parser
 
 
@@ -94,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.plain = False
     command = args.command or "play"
     try:
-        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief}[command](args)
+        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief,
+                "import": import_twee}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
