@@ -44,7 +44,7 @@ _PARTS = re.compile(r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|[^,"'`])+
 _NUMBER = r"[0-9]{1,6}"  # a step or a start within a scenario's nine digits, however many are summed
 _ASSIGN = re.compile(
     rf"""\s*\$(?P<var>[A-Za-z_]\w*)\s*(?:
-        (?P<op>[+-])=\s*(?P<n1>{_NUMBER})
+        (?P<op>[+-])=\s*(?P<n1>[+-]?{_NUMBER})
       | (?P<incr>\+\+|--)
       | (?:\bto\b|=)\s*(?:(?:it|\$(?P=var))\s*(?P<sign>[+-])\s*(?P<n2>{_NUMBER})
                     | (?P<num>[+-]?{_NUMBER}) | (?P<bool>true|false)))\s*\Z""", re.X)
@@ -269,7 +269,7 @@ class Scan:
                 yield Assign(a["var"], "number", int(a["num"]), at, shown)
             else:
                 sign, n = (a["op"], a["n1"]) if a["op"] else (a["sign"], a["n2"]) if a["sign"] else (a["incr"][0], "1")
-                yield Assign(a["var"], "step", int(n) * (-1 if sign == "-" else 1), at, shown)
+                yield Assign(a["var"], "step", int(n) * (-1 if sign == "-" else 1), at, shown)  # -= -2 is += 2
 
     def html(self, j: int) -> int:
         tag = _TAG.match(self.src, j)

@@ -33,7 +33,7 @@ def import_twee(args: argparse.Namespace) -> int:
     from game.authoring.from_twee import convert, warnings_by_rule
     from game.authoring.twee import read
     from game.authoring.twee_text import Findings
-    from game.core.diagnostics import Diagnostic, ScenarioError, shown
+    from game.core.diagnostics import MAX_SHOWN, Diagnostic, ScenarioError, shown
     from game.core.text import clean
 
     def problems(lines: list[str]) -> None:
@@ -83,11 +83,13 @@ def import_twee(args: argparse.Namespace) -> int:
         choices = sum(len(d.choices) for d in decisions)
         todo.append(f"concepts and coaching notes for {_n(len(decisions), 'decision')} ({_n(choices, 'choice')})")
     todo.append("a summary, goals and the debrief questions")
-    say = [f"{where}: {', '.join(counts)}; {_n(left, 'construct')} not converted{' (listed above)' if left else ''}.",
+    listed = "" if not left else " (listed above)" if left <= MAX_SHOWN else f" (the first {MAX_SHOWN} listed above)"
+    say = [f"{where}: {', '.join(counts)}; {_n(left, 'construct')} not converted{listed}.",
            f"Still to write: {', '.join(todo)} (docs/authoring.md, \"Coming from Twine\")."]
     warned = warnings_by_rule(imported.checked)
     if warned:
-        say.append("koers validate will warn: " + ", ".join(f"{rule} ×{n}" for rule, n in warned.items()) + ".")
+        more = f", and {imported.checked.omitted:,} more problems" if imported.checked.omitted else ""
+        say.append("koers validate will warn: " + ", ".join(f"{rule} ×{n}" for rule, n in warned.items()) + more + ".")
     print("\n".join(say), file=sys.stderr)
     return EXIT_OK
 
