@@ -165,6 +165,7 @@ BAD = [
     ("not-utf8", b":: Start\nCaf\xe9\n", "2:4: T003"),
     ("nul", b":: Start\nab\0\n", "2:3: T003"),
     ("no-passages", b"Just some text.\n", "1:1: T004"),
+    ("no-scene", b":: StoryTitle\nHi\n:: Start\nHello.\n", "3:1: T004"),
     ("missing", b":: Start\n[[Go->Nowhere]]\n:: Now here\nx\n", "2:1: T005"),
     ("bad-start", b':: StoryData\n{"ifid": "X",\n "start": "Begin"}\n:: Start\nx\n', "3:2: T005"),
     ("duplicate", b":: Start\n[[A]]\n:: A\nx\n:: A\ny\n", "5:1: T006"),

@@ -103,6 +103,9 @@ class _Converter:
         self.ids = {p.name: unique(slug(p.name, "passage"), taken) for p in self.passages}
         self.budget = MAX_PASSAGES * 100  # names compared for "did you mean"
         self.start = self.starting()
+        if not self.start.links:
+            raise ScenarioError([Diagnostic(story.path, self.start.at.line, self.start.at.col, "T004",
+                                            f"the first passage, '{quoted(self.start.name)}', has no link, so the story ends where it starts; a scenario needs a scene with choices")])
         self.targets()
         self.linked = {link.target for p in self.passages for link in p.links}
         self.meters: dict[str, str] = {}  # variable -> meter id

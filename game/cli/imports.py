@@ -105,7 +105,8 @@ def _ask() -> str | None:
     while True:
         print(f"Which language is the story written in ({' or '.join(LANGUAGES)})? ", end="", file=sys.stderr, flush=True)
         answer = sys.stdin.readline()
-        if not answer:
+        if not answer:  # Ctrl+D
+            print(file=sys.stderr)
             return None
         if answer.strip().lower() in LANGUAGES:
             return answer.strip().lower()
