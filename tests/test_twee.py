@@ -128,16 +128,18 @@ def test_the_story_format_decides_which_macros_are_read(tmp_path):
 
 def test_changes_on_arrival_start_and_steps_of_both_dialects(tmp_path):
     path = story(tmp_path, ":: StoryInit\n<<set $trust to 2>>\n"
-                           ":: Start\n<<set $trust += 1>>Monday.\n[[Next]]\n[[Again->Start]]\n"
+                           ":: Start\n<<set $trust += 1>>Monday.\n[[Next]]\n<<if $trust gt 9>>[[Again|Start][$trust -= 2]]<</if>>\n"
                            ":: Next\n<<set $trust to 7>><<set $trust++>><<set $trust += -1>>(set: $trust to $trust - 3, $told to true)\n"
                            "Tuesday.\n[[End]]\n:: End\n(set: $told to false)The end.\n")
     text = path.read_text(encoding="utf-8")
     s, _, found = imported(path)
     assert s.meters["trust"].start == 3  # StoryInit's 2, and the step on entering the first passage
     start = s.scenes["start"]
-    assert [(c.next, effects(c)) for c in start.choices] == [("next", {"trust": -3}), ("start", {"trust": 1})]
+    # The link in a condition is a choice, and its setter with it: -2, and +1 on arriving.
+    assert [(c.next, effects(c)) for c in start.choices] == [("next", {"trust": -3}), ("start", {"trust": -1})]
     assert start.choice("next").set == ("told",) and s.scenes["next"].choices[0].clear == ("told",)
-    assert [(d.line, d.col, d.code) for d in found] == [(*place(text, "<<set $trust to 7>>"), "T008")]
+    assert [(d.line, d.col, d.code) for d in found] == [(*place(text, "<<if $trust"), "T007"),
+                                                        (*place(text, "<<set $trust to 7>>"), "T008")]
 
 
 def test_ids_are_slugs_unique_and_valid(tmp_path):

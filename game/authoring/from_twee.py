@@ -233,9 +233,10 @@ class _Converter:
         meters = []
         for key in self.meters.values():
             start = max(-LIMIT, min(LIMIT, self.starts.get(key, 0)))
-            low, high = max(-LIMIT, start - self.downs.get(key, 0)), min(LIMIT, start + self.ups.get(key, 0))
-            meters.append({"id": key, "label": key.replace("_", " ").capitalize(), "min": low,
-                           "max": high if high > low else low + 1, "start": start, "shown": False})
+            low = max(-LIMIT, start - self.downs.get(key, 0))
+            high = min(LIMIT, max(start + self.ups.get(key, 0), low + 1))  # min below max, within nine digits
+            meters.append({"id": key, "label": key.replace("_", " ").capitalize(), "min": min(low, high - 1),
+                           "max": high, "start": start, "shown": False})
         head = {"koers": m.FORMAT_VERSION, "id": slug(title, slug(stem, "imported")), "title": title,
                 "language": language, "version": "0.1", "summary": words["summary"].format(title)}
         body: dict[str, Any] = {"characters": [{"id": "narrator", "name": words["narrator"], "role": words["role"]}]}

@@ -192,8 +192,9 @@ class Scan:
             self.note(j, "T008", f"{shown} is {kind}; not converted")
             self.pieces.append((False, words))
             return
-        assigns = self.changes(j, setter, shown) if setter else ()
-        self.links.append(Link(words or target, target, at, tuple(assigns)))
+        # A setter is the choice's own: it goes with the link, inside a condition or not.
+        assigns = tuple(self.assignments(j, setter, shown)) if setter else ()
+        self.links.append(Link(words or target, target, at, assigns))
         self.pieces.append((True, words))
 
     def sugarcube(self, j: int, k: int) -> int:
@@ -249,12 +250,16 @@ class Scan:
         else:
             self.note(j, "T008", f"{shown} is a macro Koers has no counterpart for; not converted, and left out of the text")
 
-    def changes(self, j: int, expression: str, shown: str) -> Iterator[Assign]:
-        """The changes of one <<set>>, (set:) or setter; only those that always happen count."""
-        if self.open:
-            code = "T007" if _name(self.open[-1][0]) in CONDITIONS else "T008"
-            self.note(j, code, f"{shown} is {self.inside()}: not converted; put the change on the choices it belongs to, or in a route")
-            return
+    def changes(self, j: int, expression: str, shown: str) -> list[Assign]:
+        """The changes of one <<set>> or (set:), if they always happen on entering the passage."""
+        if not self.open:
+            return list(self.assignments(j, expression, shown))
+        code = "T007" if _name(self.open[-1][0]) in CONDITIONS else "T008"
+        self.note(j, code, f"{shown} is {self.inside()}: not converted; put the change on the choices it belongs to, or in a route")
+        return []
+
+    def assignments(self, j: int, expression: str, shown: str) -> Iterator[Assign]:
+        """The changes an expression makes that Koers can take over; the others are noted."""
         at = self.pos(j)
         for part in _PARTS.findall(expression):
             a = _ASSIGN.match(part)
