@@ -3,8 +3,10 @@ the variable changes Koers can take over, and every macro and HTML tag it
 cannot, with where they are (game/authoring/twee.py reads the passages).
 
 SugarCube macros (``<<set $x += 1>>``), Harlowe macros (``(set: $x to it + 1)``,
-with the hook that may follow them), or both. The scan is linear in the size of
-the passage, so a hostile file costs what a good one does.
+with the hook that may follow them), or both. The scan is one pass over the
+passage, each search for a closing ``>>``, ``]]`` or ``*/`` remembered: a file of
+nothing but unclosed constructs costs about three times a good story of its
+size, never a square of it (benchmarks/import_bench.py).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)(?:\s[^<>]*)?/?>")
 _URL = re.compile(r"\w+://")
 _COMPUTED = re.compile(r"[$_][A-Za-z_]")
 _PARTS = re.compile(r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|[^,"'`])+""")
+_LINKED = re.compile("\0[^\0]*\0")  # a link's words in the text read; a Twee file has no NUL (T003)
 _NUMBER = r"[0-9]{1,6}"  # a step or a start within a scenario's nine digits, however many are summed
 _ASSIGN = re.compile(
     rf"""\s*\$(?P<var>[A-Za-z_]\w*)\s*(?:
@@ -58,8 +61,12 @@ class Findings:
         self.kept: list[Diagnostic] = []
         self.omitted = 0
 
+    @property
+    def full(self) -> bool:
+        return len(self.kept) >= MAX_KEPT
+
     def add(self, at: m.Pos, code: str, message: str) -> None:
-        if len(self.kept) < MAX_KEPT:
+        if not self.full:
             self.kept.append(Diagnostic(self.path, at.line, at.col, code, message))
         else:
             self.omitted += 1
@@ -120,7 +127,7 @@ class Scan:
 
     def __init__(self, src: str, start: int, end: int, dialect: str, pos: Callable[[int], m.Pos], findings: Findings) -> None:
         self.src, self.pos, self.findings = src, pos, findings
-        self.pieces: list[tuple[bool, str]] = []  # (is a link's words, text)
+        self.out: list[str] = []  # the text as read, a link's words between NULs
         self.links: list[Link] = []
         self.assigns: list[Assign] = []
         self.open: list[tuple[str, m.Pos, bool]] = []  # containers and hooks around here: name, where, is a hook
@@ -129,9 +136,9 @@ class Scan:
         self.find = _find(src, end)
         i, tokens = start, _TOKENS[dialect]
         while (found := tokens.search(src, i, end)) is not None:
-            self.pieces.append((False, src[i : found.start()]))
+            self.out.append(src[i : found.start()])
             i = self.token(found)
-        self.pieces.append((False, src[i:end]))
+        self.out.append(src[i:end])
 
     def token(self, found: re.Match[str]) -> int:
         """Read the construct that starts at ``found``; returns where reading goes on."""
@@ -146,7 +153,7 @@ class Scan:
             if self.open and self.open[-1][2]:
                 name = self.open.pop()[0]
                 if _name(name) in CONDITIONS:
-                    self.pieces.append((False, "\n"))
+                    self.out.append("\n")
                 return j + 1
             return self.plain(j, 1)
         if tok == "<<":
@@ -164,11 +171,14 @@ class Scan:
         return self.harlowe(found)
 
     def plain(self, j: int, n: int) -> int:
-        self.pieces.append((False, self.src[j : j + n]))
+        self.out.append(self.src[j : j + n])
         return j + n
 
     def note(self, j: int, code: str, message: str) -> None:
-        self.findings.add(self.pos(j), code, message)
+        if self.findings.full:  # only counted: spare the position
+            self.findings.omitted += 1
+        else:
+            self.findings.add(self.pos(j), code, message)
 
     def inside(self) -> str:
         """The container or hook around here that makes a change not always happen, as a message says it."""
@@ -190,12 +200,12 @@ class Scan:
         if _URL.match(target) or _COMPUTED.match(target) or not target:
             kind = "a link to a web address" if _URL.match(target) else "a link without a passage" if not target else "a link whose passage is worked out as the story runs"
             self.note(j, "T008", f"{shown} is {kind}; not converted")
-            self.pieces.append((False, words))
+            self.out.append(words)
             return
         # A setter is the choice's own: it goes with the link, inside a condition or not.
         assigns = tuple(self.assignments(j, setter, shown)) if setter else ()
         self.links.append(Link(words or target, target, at, assigns))
-        self.pieces.append((True, words))
+        self.out.append(f"\0{words}\0")
 
     def sugarcube(self, j: int, k: int) -> int:
         src, after = self.src, k + 2
@@ -209,7 +219,7 @@ class Scan:
                     del self.open[n:]
                     break
             if macro in CONDITIONS:
-                self.pieces.append((False, "\n"))
+                self.out.append("\n")
             return after
         shown = f"<<{quoted(src[j + 2 : k])}>>"
         if macro == "set":
@@ -242,7 +252,7 @@ class Scan:
 
     def unconverted(self, j: int, shown: str, macro: str) -> None:
         if macro in CONDITIONS:  # each branch its own paragraph, for the author to give a condition
-            self.pieces.append((False, "\n"))
+            self.out.append("\n")
             self.note(j, "T007", f"{shown} is a condition, not converted: what it shows or hides, links too, is kept "
                                  "for every player; give it a 'when' (a conditional paragraph, a choice's condition)")
         elif JUMPS.search(macro):
@@ -281,7 +291,7 @@ class Scan:
         if tag is None:
             return self.plain(j, 1)
         if tag.group(2).lower() == "br":
-            self.pieces.append((False, "\n"))
+            self.out.append("\n")
         elif not tag.group(1):
             self.note(j, "T008", f"HTML <{tag.group(2)}> is not converted: the tag is left out, its text kept")
         return tag.end()
@@ -289,17 +299,11 @@ class Scan:
     def paragraphs(self) -> str:
         """Each line of the passage, a paragraph (Twine shows a line break where Koers needs a
         blank line); a line of nothing but links, the passage's choices, is left out."""
-        lines: list[list[tuple[bool, str]]] = [[]]
-        for is_link, piece in self.pieces:
-            for n, part in enumerate(piece.split("\n")):
-                if n:
-                    lines.append([])
-                lines[-1].append((is_link, part))
         kept = []
-        for line in lines:
-            if any(is_link for is_link, _ in line) and not "".join(p for is_link, p in line if not is_link).strip():
+        for line in "".join(self.out).split("\n"):
+            if "\0" in line and not _LINKED.sub("", line).strip():
                 continue
-            words = one_line("".join(p for _, p in line))
+            words = one_line(line)  # without the NULs, control characters all
             if words:
                 kept.append(words)
         return "\n\n".join(kept)
