@@ -206,6 +206,14 @@ def test_an_existing_output_is_never_overwritten(tmp_path):
     assert out.read_text(encoding="utf-8") == "my own work\n"
 
 
+def test_an_output_that_cannot_be_written_is_one_line(tmp_path):
+    out = tmp_path / "no such folder" / "friday.en.yaml"
+    result = koers(tmp_path, "import", "twee", FRIDAY, "--language", "en", "--output", out)
+    last = result.stderr.decode().splitlines()[-1]
+    assert result.returncode == 2 and last.startswith(f"{out}:1:1: T009 cannot write the scenario: ")
+    assert b"Traceback" not in result.stderr
+
+
 def test_without_a_language_and_a_terminal_it_asks_for_the_option(tmp_path):
     result = koers(tmp_path, "import", "twee", FRIDAY)
     assert result.returncode == 2 and result.stdout == b"" and "--language nl" in result.stderr.decode()
