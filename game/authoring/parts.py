@@ -106,7 +106,7 @@ SCENE = Part("scene", "a scene", "One moment of the story: who speaks, what the 
                                        "a condition."),
     "choices": F(ListOf(Nested("choice")), "One to nine choices; a scene with one choice is a \"continue\"."),
     "variants": F(ListOf(Nested("variant")), "Texts that replace text: the first whose condition holds is shown."),
-    "timer": F(Nested("timer"), "Makes the decision timed."),
+    "timer": F(Nested("timer"), "Makes the decision timed: the seconds, and the choice taken when they run out."),
 })
 
 TIMER = Part("timer", "a timer", "A timed decision: the countdown, the choice taken when it runs out, and, where "
@@ -126,7 +126,7 @@ VARIANT = Part("variant", "a variant", "A text that replaces the scene's (or end
 PARAGRAPH = Part("paragraph", "a paragraph with a condition", "A paragraph shown only while its condition holds "
                                                               "(and else, if given, while it does not).", (
     "when", "text"), {
-    "when": F(WHEN, "When text is shown."),
+    "when": F(WHEN, "When the text is shown."),
     "text": F(TEXT, "Shown when the condition holds."),
     "else": F(TEXT, "Shown when it does not."),
 })

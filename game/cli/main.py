@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", choices=("text", "json"), default="text")
 
+    p = sub.add_parser("schema", help="print the JSON Schema of the scenario format, for editors")
+    p.add_argument("--output", metavar="FILE", help="write it to FILE instead")
+
     p = sub.add_parser("debrief", help="debrief a group from its saved playthroughs")
     p.add_argument("paths", nargs="+", metavar="PATH", help="save files, or folders of them")
     p.add_argument("--export", metavar="FILE", type=Path, help="write a report: FILE.md, FILE.html or FILE.csv")
@@ -94,7 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.plain = False
     command = args.command or "play"
     try:
-        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief}[command](args)
+        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief,
+                "schema": _schema}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -191,6 +195,12 @@ def _explore(args: argparse.Namespace) -> int:
     else:
         print(clean(format_report(report)))
     return EXIT_OK if report.ok else EXIT_WARNINGS
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from game.cli.schema import run
+
+    return run(args)
 
 
 def _debrief(args: argparse.Namespace) -> int:

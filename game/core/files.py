@@ -7,6 +7,7 @@ memory runs out), and no file is read past its limit.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -70,3 +71,22 @@ def write_private(folder: str | os.PathLike[str], stem: str, suffix: str, text: 
             raise
         return path
     raise OSError(errno.EEXIST, "too many files of that name")
+
+
+def write_whole(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a crash or a full disk
+    leaves the file as it was (or absent), never half written. The new file is
+    made as any other (the umask decides who may read it); raises OSError."""
+    path = os.fspath(path)
+    tmp = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+    try:
+        with open(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
