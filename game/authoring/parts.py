@@ -6,7 +6,9 @@ The loader (game/authoring/loader.py) reads a file along these parts, and
 descriptions are the lines below, so an editor's hover help says what the
 loader reads. What a part's fields must be together (a meter condition needs a
 comparison, an id must name something declared) the loader and the validator
-check in code; the parts' own lines say so.
+check in code; the parts' own lines say so. After changing a declaration, write
+the committed copy again (tests/test_schema.py fails until it matches):
+`koers schema --output docs/koers.schema.json`.
 """
 
 from __future__ import annotations
