@@ -10,8 +10,19 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeGuard, TypeVar
 
-import attrs
-
+from game.authoring.kinds import (
+    ID_PATTERN,
+    MAX_DIGITS,
+    Boolean,
+    Ident,
+    Integer,
+    Kind,
+    ListOf,
+    OneOf,
+    Part,
+    Text,
+    Version,
+)
 from game.core import model as m
 from game.core.diagnostics import MAX_KEPT, Diagnostic
 from game.authoring.yamlsafe import (
@@ -28,101 +39,8 @@ from game.authoring.yamlsafe import (
 T = TypeVar("T")
 Read = Callable[[Event], Any]
 
-ID_PATTERN = "[a-z0-9][a-z0-9_-]*"  # what an id may be; JSON Schema writes it as ^...$
 ID = re.compile(ID_PATTERN + r"\Z")
 INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
-MAX_DIGITS = 9  # no count, range or number of seconds in a scenario needs more
-
-
-# -- what a field holds -----------------------------------------------------
-# Each field is declared once, with its kind and a line on what it is for
-# (game/authoring/parts.py). The loader reads each kind (FieldReader.reader,
-# and the scenario's own kinds in loader.py); game/authoring/schema.py writes
-# each as JSON Schema.
-
-
-@attrs.frozen
-class Text:
-    """Text. A number or true/false written plainly is text too."""
-
-
-@attrs.frozen
-class Ident:
-    """An id (ID_PATTERN). Where it names something declared elsewhere in the
-    file, ``names`` says what (the validator checks that it exists)."""
-
-    names: str = ""
-
-
-@attrs.frozen
-class Integer:
-    """A whole number of at most MAX_DIGITS digits, at least ``low`` and at most ``high``."""
-
-    low: int | None = None
-    high: int | None = None
-
-
-@attrs.frozen
-class Version:
-    """The format version: a whole number, of which this Koers reads only ``current``."""
-
-    current: int
-
-
-@attrs.frozen
-class Boolean:
-    """true or false, written plainly."""
-
-
-@attrs.frozen
-class OneOf:
-    """One of a few words."""
-
-    options: tuple[str, ...]
-
-
-@attrs.frozen
-class ListOf:
-    """A list of ``item``. ``what`` names an item in messages (the field's name
-    if empty); ``empty`` is whether the list may have no items."""
-
-    item: Kind
-    what: str = ""
-    empty: bool = True
-
-
-@attrs.frozen
-class Nested:
-    """A mapping read along the part named ``part``."""
-
-    part: str
-
-
-@attrs.frozen
-class Paragraphs:
-    """Text, or a list of paragraphs, each text or a mapping read along the part named ``part``."""
-
-    part: str
-
-
-@attrs.frozen
-class Numbers:
-    """A mapping of ids (of ``names``) to whole numbers, like {trust: 2}."""
-
-    names: str
-
-
-Kind = Text | Ident | Integer | Version | Boolean | OneOf | ListOf | Nested | Paragraphs | Numbers
-
-
-@attrs.frozen
-class Field:
-    """One field: its kind, what it is for (one line, the hover help of an
-    editor), and how a message names it (its key when empty)."""
-
-    kind: Kind
-    about: str
-    what: str = ""
 
 
 def _shown(event: Event) -> str:
@@ -149,22 +67,6 @@ def _plain(event: Event) -> TypeGuard[ScalarEvent]:
 def _nothing(event: Event) -> bool:
     """``key:`` with no value at all."""
     return _plain(event) and event.value == ""
-
-
-@attrs.frozen
-class Part:
-    """One part of a file, a mapping of fields: its name (a nested field names
-    it), what messages call it, what it is for, and its fields."""
-
-    name: str
-    what: str
-    about: str
-    required: tuple[str, ...]
-    fields: dict[str, Field]
-
-    @property
-    def allowed(self) -> tuple[str, ...]:
-        return (*self.required, *(k for k in self.fields if k not in self.required))
 
 
 class Fields:

@@ -21,7 +21,8 @@ from typing import Any
 
 import attrs
 
-from game.authoring.fields import T, FieldReader, Fields, Kind, Nested, Numbers, Paragraphs, Read, kind_of
+from game.authoring.fields import T, FieldReader, Fields, Read, kind_of
+from game.authoring.kinds import Kind, Nested, Numbers, Paragraphs
 from game.authoring.parts import PARTS
 from game.authoring.yamlsafe import (
     MAX_BYTES,

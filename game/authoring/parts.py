@@ -13,7 +13,7 @@ the committed copy again (tests/test_schema.py fails until it matches):
 
 from __future__ import annotations
 
-from game.authoring.fields import (
+from game.authoring.kinds import (
     Boolean,
     Field,
     Ident,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any, assert_never
 
-from game.authoring.fields import (
+from game.authoring.kinds import (
     ID_PATTERN,
     MAX_DIGITS,
     Boolean,

@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format, for editors")
-    p.add_argument("--output", metavar="FILE", help="write it to FILE instead")
+    p.add_argument("--output", metavar="FILE", help="write the schema to FILE instead of printing it")
 
     p = sub.add_parser("debrief", help="debrief a group from its saved playthroughs")
     p.add_argument("paths", nargs="+", metavar="PATH", help="save files, or folders of them")
