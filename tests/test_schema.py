@@ -5,6 +5,8 @@ it: YAML 1.2, in which a plain 5 is a number and a plain `no` is text."""
 import errno
 import json
 import re
+import subprocess
+import sys
 
 import jsonschema
 import pytest
@@ -195,3 +197,11 @@ def test_every_field_says_what_it_is_for_and_ids_say_what_they_name():
     assert "names a scene or an ending declared in this file" in defs["choice"]["properties"]["next"]["description"]
     assert defs["ending"]["properties"]["rating"]["enum"] == ["strong", "mixed", "weak"]
     assert json.loads(schema_text()) == schema()
+
+
+def test_the_command_needs_neither_the_parser_nor_textual():
+    """docs/performance.md: the declarations are plain data, so printing them reads no YAML."""
+    code = "from game.cli.main import main; main(['schema']); import sys; print(' '.join(sys.modules), file=sys.stderr)"
+    modules = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr.split())
+    assert {"yaml", "textual", "game.authoring.loader", "game.authoring.fields"} & modules == set()
+    assert "game.authoring.parts" in modules
