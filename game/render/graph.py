@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 from game.authoring.graph import Branch, Map, Way
 from game.core import model as m
-from game.core.text import excerpt
+from game.core.text import excerpt, flat
 from game.render.i18n import tr
 from game.render.markdown import escape
 
@@ -30,11 +30,11 @@ WORDS = 28  # characters of a choice on its arrow
 TITLE = 32  # characters of a title in its box
 CONDITION = 40  # characters of a condition on its arrow
 
-#: Mermaid as GitHub runs it draws at most this many arrows and characters.
+#: Mermaid's default settings (maxEdges, maxTextSize) draw at most this many arrows and characters.
 MERMAID_EDGES, MERMAID_CHARS = 500, 50_000
 
 INK, GREY, PATH = "#374151", "#9ca3af", "#1d4ed8"
-#: fill, line and text colour of each kind of box.
+#: The fill and the line colour of each kind of box.
 BOXES = {
     "scene": ("#ffffff", "#6b7280"),
     "timed": ("#ede9fe", "#6d28d9"),
@@ -170,7 +170,7 @@ def to_mermaid(chart: Map) -> str:
 
 
 def mermaid_too_large(chart: Map, text: str) -> bool:
-    """Whether GitHub's Mermaid would refuse to draw ``text``."""
+    """Whether Mermaid, with its default settings, would refuse to draw ``text``."""
     return len(chart.ways) > MERMAID_EDGES or len(text) > MERMAID_CHARS
 
 
@@ -192,7 +192,7 @@ def to_dot(chart: Map, links: bool = False) -> str:
     out = [
         "digraph koers {",
         f"  graph [rankdir=TB, nodesep={0.25 if chart.compact else 0.35}, ranksep={0.3 if chart.compact else 0.5}, "
-        f"labelloc=t, fontsize=16, {font}, label={dot_text(s.title)}];",
+        f"labelloc=t, fontsize=16, {font}, label={dot_text(flat(s.title))}];",
         f'  node [shape=box, style="rounded,filled", fontsize=11, margin="0.12,0.04", height=0.3, {font}];',
         f"  edge [fontsize=9, arrowsize=0.7, {font}];",
     ]
