@@ -16,6 +16,7 @@ from conftest import FIXTURES, ROOT, SCENARIOS, gfm
 
 from game.authoring.graph import COMPACT_ABOVE, chart
 from game.authoring.library import load_playable
+from game.cli.graph import draw, write
 from game.cli.main import main
 from game.render.graph import BOXES, GREY, MERMAID_CHARS, MERMAID_EDGES, PATH, to_dot, to_mermaid
 from game.render.graph_page import page
@@ -291,12 +292,25 @@ def test_graphviz_draws_each_bundled_scenario(path, have_dot):
 
 def test_the_page_links_each_box_to_its_place_in_the_outline(have_dot):
     the_map = chart(load_playable(MAP))
-    text = page(the_map, svg_of(to_dot(the_map, links=True)))
+    svg, failure = draw(to_dot(the_map, links=True))
+    assert failure is None and svg.startswith("<svg")
+    text = page(the_map, svg)
     anchors = set(re.findall(r'<section id="([se]\d+)"', text))
     links = set(re.findall(r'xlink:href="#([se]\d+)"', text))
     assert anchors == links == {f"s{i}" for i in (1, 2, 3)} | {f"e{i}" for i in (1, 2, 3, 4)}
     assert "only offered if trust &lt; 6" in text and "not recommended" in text
     assert "◷ 30 s; when the time runs out, choice 2" in text
+
+
+def test_a_page_says_why_graphviz_drew_nothing(tmp_path, monkeypatch, capsys):
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert main(["graph", str(MAP), "--format", "html"]) == 0
+    out, err = capsys.readouterr()
+    assert "Graphviz could not draw the map (dot: Error: out of memory)" in out and "<svg" not in out
+    assert err.strip() == f"{MAP}: the page holds the outline only: dot: Error: out of memory"
 
 
 # The command ----------------------------------------------------------------------
@@ -330,3 +344,13 @@ def test_output_that_cannot_be_written_is_one_line_and_the_scenario_is_never_ove
     shutil.copy(MAP, copy)
     out = _koers("graph", copy, "--output", copy)
     assert out.returncode == 2 and copy.read_bytes() == MAP.read_bytes()
+
+
+def test_a_write_that_fails_leaves_the_old_map_and_no_temporary_file(tmp_path):
+    old = tmp_path / "map.md"
+    old.write_text("the old map", encoding="utf-8")
+    with pytest.raises(UnicodeEncodeError):  # fails mid-write, as a full disk would
+        write(old, "a new map " * 1000 + "\ud800")
+    assert old.read_text(encoding="utf-8") == "the old map" and [p.name for p in tmp_path.iterdir()] == ["map.md"]
+    write(old, "the new map")
+    assert old.read_text(encoding="utf-8") == "the new map" and [p.name for p in tmp_path.iterdir()] == ["map.md"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def draw(dot: str) -> tuple[str | None, str | None]:
-    """Graphviz's SVG of ``dot``; else None, and what went wrong (None: dot is not installed)."""
+    """Graphviz's <svg> element of ``dot``; else None, and what went wrong (None: dot is not installed)."""
     program = shutil.which("dot")
     if program is None:
         return None, None
@@ -83,22 +84,29 @@ def draw(dot: str) -> tuple[str | None, str | None]:
         return None, f"dot took more than {DOT_SECONDS} s"
     except OSError as exc:
         return None, f"dot could not run: {exc.strerror or exc}"
-    if done.returncode != 0:
+    svg = done.stdout.decode("utf-8", "replace")
+    if done.returncode != 0 or "<svg" not in svg:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         return None, f"dot: {said[0] if said else f'exit status {done.returncode}'}"
-    return done.stdout.decode("utf-8", "replace"), None
+    return svg[svg.index("<svg"):], None  # without the XML prolog, to sit inside a page
 
 
 def write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a full disk leaves the old file as it was."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write ``text`` to ``path`` whole or not at all: a full disk leaves an old map as it was.
+    A link is followed; a device or a pipe (/dev/stdout) is written to as it is."""
+    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        return
+    target = os.path.realpath(path)
+    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.", suffix=".tmp")
     try:
         with open(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)
         raise

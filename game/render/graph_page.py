@@ -36,21 +36,22 @@ section.place ol {{ margin: .2rem 0; }}
 code {{ font-size: .9em; }}
 :target {{ background: #eff6ff; }}
 """ + "".join(f".{name} h3 {{ background: {fill}; box-shadow: inset 4px 0 {line}; padding-left: .5rem; }}\n"
-              for name, (fill, line) in BOXES.items() if name not in ("scene",))
+              for name, (fill, line) in BOXES.items() if name != "scene")
 
 
 def _h(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _link(chart: Map, target: str) -> str:
-    return f'<a href="#{node_ids(chart.scenario)[target]}"><code>{_h(target)}</code></a>'
+def _link(ids: dict[str, str], target: str) -> str:
+    return f'<a href="#{ids[target]}"><code>{_h(target)}</code></a>'
 
 
 def page(chart: Map, svg: str | None, failure: str | None = None) -> str:
-    """The page with ``svg`` (Graphviz's drawing of to_dot(chart, links=True)); without
-    one, a notice that Graphviz was not found, or ``failure``, what went wrong."""
+    """The page with ``svg``, the <svg> element Graphviz drew of to_dot(chart, links=True);
+    without one, a notice that Graphviz was not found, or ``failure``, what went wrong."""
     s = chart.scenario
+    ids = node_ids(s)
     lang = s.language
     title = tr(lang, "graph.title", title=flat(s.title))
     choices = sum(len(scene.choices) for scene in s.scenes.values())
@@ -69,22 +70,22 @@ def page(chart: Map, svg: str | None, failure: str | None = None) -> str:
         out.append(f'<p class="muted">{_h(tr(lang, "graph.drawn"))}</p>')
         if chart.compact:
             out.append(f'<p class="muted">{_h(tr(lang, "graph.compact", n=COMPACT_ABOVE))}</p>')
-        out.append(f'<div class="drawing">{svg[svg.index("<svg"):] if "<svg" in svg else ""}</div>')
+        out.append(f'<div class="drawing">{svg}</div>')
     elif failure is None:
         out.append(f'<p class="notice">{_h(tr(lang, "graph.no_dot"))}</p>')
     else:
         out.append(f'<p class="notice">{_h(tr(lang, "graph.dot_failed", reason=flat(failure)))}</p>')
     out.append(f'<h2>{_h(tr(lang, "graph.outline"))}</h2>')
     for scene in s.scenes.values():
-        out += _scene(chart, scene)
+        out += _scene(chart, ids, scene)
     out.append(f'<h2>{_h(tr(lang, "graph.endings"))}</h2>')
     for ending in s.endings.values():
-        out.append(_heading(chart, ending) + "</section>")
+        out.append(_heading(chart, ids, ending) + "</section>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
 
-def _heading(chart: Map, place: m.Scene | m.Ending) -> str:
+def _heading(chart: Map, ids: dict[str, str], place: m.Scene | m.Ending) -> str:
     """The section of a scene or an ending, opened, with its heading: id, title and rating."""
     s = chart.scenario
     classes = f"place {kind(place)}{' path' if place.id in chart.path else ''}"
@@ -92,27 +93,27 @@ def _heading(chart: Map, place: m.Scene | m.Ending) -> str:
     if isinstance(place, m.Ending):
         words.append(rating_word(s, place))
     start = "▶ " if place.id == s.start else ""
-    return (f'<section id="{node_ids(s)[place.id]}" class="{classes}"><h3>{start}<code>{_h(place.id)}</code>'
+    return (f'<section id="{ids[place.id]}" class="{classes}"><h3>{start}<code>{_h(place.id)}</code>'
             f"{''.join(' · ' + _h(w) for w in words)}</h3>")
 
 
-def _scene(chart: Map, scene: m.Scene) -> list[str]:
+def _scene(chart: Map, ids: dict[str, str], scene: m.Scene) -> list[str]:
     lang = chart.scenario.language
-    out = [_heading(chart, scene)]
+    out = [_heading(chart, ids, scene)]
     if scene.timer is not None:
         number = next((n for n, c in enumerate(scene.choices, 1) if c.id == scene.timer.timeout), 0)
         out.append(f'<p class="timer">{_h(tr(lang, "graph.timer", seconds=scene.timer.seconds, n=number))}</p>')
     out.append("<ol>")
     for choice in scene.choices:
         grey = choice.recommended is False
-        item = [f"<li{' class=grey' if grey else ''}>{_h(flat(choice.text))} → {_link(chart, choice.next)}"]
+        item = [f"<li{' class=grey' if grey else ''}>{_h(flat(choice.text))} → {_link(ids, choice.next)}"]
         if choice.when is not None:
             item.append(f' <span class="when">[{_h(tr(lang, "graph.offered", condition=condition_text(choice.when, lang)))}]</span>')
         if grey:
             item.append(f' <span class="tag">{_h(tr(lang, "group.not_recommended"))}</span>')
         if choice.routes:
             item.append("<ul>" + "".join(f'<li><span class="when">{_h(tr(lang, "graph.if"))} '
-                                         f"{_h(condition_text(r.when, lang))}</span> → {_link(chart, r.next or choice.next)}</li>"
+                                         f"{_h(condition_text(r.when, lang))}</span> → {_link(ids, r.next or choice.next)}</li>"
                                          for r in choice.routes) + "</ul>")
         out.append("".join(item) + "</li>")
     out += ["</ol>", "</section>"]
