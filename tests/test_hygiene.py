@@ -24,7 +24,8 @@ def test_engine_import_leaves_textual_out():
 
 def test_screenless_commands_leave_textual_out():
     base = FIXTURES / "base.en.yaml"
-    for argv in (["list"], ["validate", str(base)], ["explore", str(base)], ["debrief", str(FIXTURES)]):
+    for argv in (["list"], ["validate", str(base)], ["explore", str(base)], ["graph", str(base), "--format", "html"],
+                 ["debrief", str(FIXTURES)]):
         modules = imported_after(f"import sys\nfrom game.cli.main import main\nmain({argv!r})")
         assert "textual" not in modules, argv
 
