@@ -24,7 +24,8 @@ def test_engine_import_leaves_textual_out():
 
 def test_screenless_commands_leave_textual_out():
     base = FIXTURES / "base.en.yaml"
-    for argv in (["list"], ["validate", str(base)], ["explore", str(base)], ["debrief", str(FIXTURES)]):
+    for argv in (["list"], ["validate", str(base)], ["explore", str(base)], ["graph", str(base), "--format", "html"],
+                 ["debrief", str(FIXTURES)]):
         modules = imported_after(f"import sys\nfrom game.cli.main import main\nmain({argv!r})")
         assert "textual" not in modules, argv
 
@@ -37,15 +38,17 @@ def test_first_frame_waits_for_no_engine_import():
 
 
 def test_listing_from_a_warm_cache_reads_no_story(tmp_path):
-    """Start-up (docs/performance.md): the library's entries, and the player's saves, come
-    from the cache without the YAML parser, the loader, the validator or the model."""
+    """Start-up (docs/performance.md): the library's entries (with their typical
+    number of decisions), and the player's saves, come from the cache without the
+    YAML parser, the loader, the validator or the model."""
     code = f"""
 from pathlib import Path
 from game.authoring.cache import Cache
-from game.authoring.library import Library, bundled_dir
+from game.authoring.library import Library, bundled_dir, is_offered
 from game.saves.store import Store
 for _ in range(2):  # the first run fills the cache
-    Library([bundled_dir()], Cache(Path({str(tmp_path / 'cache')!r}))).listings()
+    library = Library([bundled_dir()], Cache(Path({str(tmp_path / 'cache')!r})))
+    [library.typical(listing) for listing in library.listings() if is_offered(listing)]
     Store(Path({str(tmp_path / 'saves')!r})).mine("Zed")
 """
     first = imported_after(code)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from game import __version__
 from game.core.vocab import LANGUAGES
+from game.cli import graph, schema
 from game.cli.launch import play
 
 if TYPE_CHECKING:
@@ -70,9 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=None, metavar="N", help="play N seeded random playthroughs instead of every path")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", choices=("text", "json"), default="text")
-
-    p = sub.add_parser("schema", help="print the JSON Schema of the scenario format, for editors")
-    p.add_argument("--output", metavar="FILE", help="write the schema to FILE instead of printing it")
+    graph.add_parser(sub)
+    schema.add_parser(sub)
 
     p = sub.add_parser("debrief", help="debrief a group from its saved playthroughs")
     p.add_argument("paths", nargs="+", metavar="PATH", help="save files, or folders of them")
@@ -97,8 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.plain = False
     command = args.command or "play"
     try:
-        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief,
-                "schema": _schema}[command](args)
+        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "graph": graph.run,
+                "schema": schema.run, "debrief": _debrief}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -195,12 +195,6 @@ def _explore(args: argparse.Namespace) -> int:
     else:
         print(clean(format_report(report)))
     return EXIT_OK if report.ok else EXIT_WARNINGS
-
-
-def _schema(args: argparse.Namespace) -> int:
-    from game.cli.schema import run
-
-    return run(args)
 
 
 def _debrief(args: argparse.Namespace) -> int:
