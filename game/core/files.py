@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import stat
+import tempfile
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # not on Windows, which has no named pipes in folders
 _BINARY = getattr(os, "O_BINARY", 0)  # only on Windows, where a file opens in text mode without it
@@ -75,18 +76,25 @@ def write_private(folder: str | os.PathLike[str], stem: str, suffix: str, text: 
 
 def write_whole(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` whole or not at all: a crash or a full disk
-    leaves the file as it was (or absent), never half written. The new file is
-    made as any other (the umask decides who may read it); raises OSError."""
-    path = os.fspath(path)
-    tmp = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+    leaves an old file as it was, never half written. A link is followed; a
+    device or a pipe (/dev/stdout) is written to as it is. A new file is made
+    as any other (the umask decides who may read it). Raises OSError."""
+    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        return
+    target = os.path.realpath(path)
+    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.", suffix=".tmp")
     try:
-        with open(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
+        with open(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            os.unlink(temporary)
         raise
