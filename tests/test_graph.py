@@ -16,8 +16,9 @@ from conftest import FIXTURES, ROOT, SCENARIOS, gfm
 
 from game.authoring.graph import COMPACT_ABOVE, chart
 from game.authoring.library import load_playable
-from game.cli.graph import draw, write
+from game.cli.graph import draw
 from game.cli.main import main
+from game.core.files import write_whole
 from game.render.graph import BOXES, GREY, MERMAID_CHARS, MERMAID_EDGES, PATH, to_dot, to_mermaid
 from game.render.graph_page import page
 
@@ -338,7 +339,7 @@ def test_output_is_written_whole_in_the_format_its_ending_names(tmp_path):
 
 def test_output_that_cannot_be_written_is_one_line_and_the_scenario_is_never_overwritten(tmp_path):
     out = _koers("graph", MAP, "--output", tmp_path / "missing" / "map.md")
-    assert out.returncode == 2 and out.stderr.startswith(f"{tmp_path / 'missing' / 'map.md'}:1:1: cannot write the map")
+    assert out.returncode == 2 and out.stderr.startswith(f"{tmp_path / 'missing' / 'map.md'}:1:1: K012 cannot write the map")
     assert len(out.stderr.strip().splitlines()) == 1
     copy = tmp_path / "map.en.yaml"
     shutil.copy(MAP, copy)
@@ -350,7 +351,7 @@ def test_a_write_that_fails_leaves_the_old_map_and_no_temporary_file(tmp_path):
     old = tmp_path / "map.md"
     old.write_text("the old map", encoding="utf-8")
     with pytest.raises(UnicodeEncodeError):  # fails mid-write, as a full disk would
-        write(old, "a new map " * 1000 + "\ud800")
+        write_whole(old, "a new map " * 1000 + "\ud800")
     assert old.read_text(encoding="utf-8") == "the old map" and [p.name for p in tmp_path.iterdir()] == ["map.md"]
-    write(old, "the new map")
+    write_whole(old, "the new map")
     assert old.read_text(encoding="utf-8") == "the new map" and [p.name for p in tmp_path.iterdir()] == ["map.md"]

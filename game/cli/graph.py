@@ -6,10 +6,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import stat
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 FORMATS = ("mermaid", "dot", "html")
@@ -32,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from game.authoring.library import load_playable
     from game.cli.main import EXIT_ERRORS, EXIT_OK
     from game.core.diagnostics import ScenarioError
+    from game.core.files import write_whole
     from game.core.text import clean
     from game.render import graph as words
 
@@ -65,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        write(args.output, text)
+        write_whole(args.output, text)
     except OSError as exc:
-        print(f"{clean(str(args.output))}:1:1: cannot write the map: {exc.strerror or exc}", file=sys.stderr)
+        print(f"{clean(str(args.output))}:1:1: K012 cannot write the map: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERRORS
     print(f"Wrote {clean(str(args.output))}: {len(scenario.scenes)} scenes, {len(scenario.endings)} endings.")
     return EXIT_OK
@@ -89,24 +88,3 @@ def draw(dot: str) -> tuple[str | None, str | None]:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         return None, f"dot: {said[0] if said else f'exit status {done.returncode}'}"
     return svg[svg.index("<svg"):], None  # without the XML prolog, to sit inside a page
-
-
-def write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a full disk leaves an old map as it was.
-    A link is followed; a device or a pipe (/dev/stdout) is written to as it is."""
-    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        return
-    target = os.path.realpath(path)
-    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.", suffix=".tmp")
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise

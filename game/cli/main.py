@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from game import __version__
 from game.core.vocab import LANGUAGES
-from game.cli import graph
+from game.cli import graph, schema
 from game.cli.launch import play
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", choices=("text", "json"), default="text")
     graph.add_parser(sub)
+    schema.add_parser(sub)
 
     p = sub.add_parser("debrief", help="debrief a group from its saved playthroughs")
     p.add_argument("paths", nargs="+", metavar="PATH", help="save files, or folders of them")
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "play"
     try:
         return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "graph": graph.run,
-                "debrief": _debrief}[command](args)
+                "schema": schema.run, "debrief": _debrief}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
