@@ -154,6 +154,18 @@ async def test_a_broken_edit_shows_its_problems_and_the_fix_brings_the_place_bac
         assert app.screen.session.run.at == "good" and "It went well." in screen_text(app)
 
 
+async def test_a_file_with_very_many_problems_shows_the_first_ones_and_a_count(scenario_file):
+    app = app_for(scenario_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        scenario_file.write_text(BASE + "".join(f"junk{n}: 1\n" for n in range(150)), encoding="utf-8")
+        app.reload()
+        await settle(pilot)
+        lines = problems(app)
+        assert len(lines) == 101 and all(" K103 unknown field 'junk" in line for line in lines[:100])
+        assert lines[100] == f"{scenario_file}: 50 more problems not shown; fix the first ones and check again"
+
+
 async def test_a_save_that_changes_nothing_leaves_the_screen_as_it_is(scenario_file):
     app = app_for(scenario_file)
     async with app.run_test(size=SIZE) as pilot:

@@ -11,13 +11,14 @@ switches them on, for this preview only).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -30,6 +31,7 @@ from game.tui.styled import plain
 
 if TYPE_CHECKING:
     from game.authoring.validator import Checked
+    from game.core.diagnostics import Diagnostic
     from game.play.preview import Start
     from game.saves.store import Store
 
@@ -46,22 +48,24 @@ KEYS = (
 
 
 class ProblemsScreen(KoersScreen):
-    """Why the file cannot be previewed now: its diagnostics, or a start that no longer fits."""
+    """Why the file cannot be previewed now: its diagnostics, or a start that
+    no longer fits, one line each. A line the screen wraps still begins with
+    its place in bold, so that each problem can be told from the next."""
 
     DEFAULT_CSS = """
     #problems-title { color: $text-error; padding: 1 1 0 1; }
     #problems { height: 1fr; padding: 1 1; }
     """
 
-    def __init__(self, file: str, lines: list[str]) -> None:
+    def __init__(self, file: str, problems: Sequence[Diagnostic | str]) -> None:
         super().__init__()
-        self.file, self.lines = file, lines
+        self.file, self.problems = file, problems
 
     def compose(self) -> ComposeResult:
         t = self.koers.tr
         yield Static(plain(t("watch.problems", file=self.file), "bold"), id="problems-title", markup=False)
         with VerticalScroll(id="problems"):
-            yield Static(plain("\n".join(self.lines)), markup=False)
+            yield Static(Content("\n").join(_line(p) for p in self.problems), markup=False)
         yield Static(plain(t("watch.problems_hint")), id="hint", markup=False)
 
 
@@ -115,7 +119,7 @@ class WatchApp(KoersApp):
     def show(self, checked: Checked, force: bool = False, before_place: bool = True) -> None:
         """``checked``'s problems, or its scene at the author's place (from the
         start when not ``before_place``); nothing when it is what is on screen."""
-        from game.core.diagnostics import Severity
+        from game.core.diagnostics import MAX_SHOWN, Severity
         from game.play.preview import BadStart, preview
 
         same = (checked.diagnostics, getattr(checked.scenario, "digest", None)) == (
@@ -124,8 +128,9 @@ class WatchApp(KoersApp):
         if same and not force:
             return
         scenario = checked.playable
-        if scenario is None:
-            self._replace(ProblemsScreen(self.file, checked.lines()))
+        if scenario is None:  # its diagnostics as `koers validate` prints them: the first ones, then a count
+            first = checked.diagnostics[:MAX_SHOWN]
+            self._replace(ProblemsScreen(self.file, [*first, *checked.lines()[len(first):]]))
             return  # the session stays: its place is replayed on the file once it is fixed
         before = self.session.playthrough if self.session is not None and before_place else None
         try:
@@ -191,3 +196,13 @@ class WatchApp(KoersApp):
 
 def _scenario_file(_change: object, path: str) -> bool:
     return path.endswith((".yaml", ".yml"))
+
+
+def _line(problem: Diagnostic | str) -> Content:
+    if isinstance(problem, str):
+        return plain(problem)
+    from game.core.diagnostics import Severity
+
+    code = {Severity.ERROR: "bold $text-error", Severity.WARNING: "bold $text-warning"}.get(problem.severity, "bold")
+    return Content.assemble(plain(f"{problem.path}:{problem.line}:{problem.col}:", "bold"), " ",
+                            (problem.code, code), " ", plain(problem.message))
