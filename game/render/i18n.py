@@ -389,7 +389,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "key.palette": "opdrachtenpalet",
         "key.watch_settings": "instellingen (alleen voor deze voorvertoning)",
         "key.watch_again": "de voorvertoning opnieuw vanaf waar ze begon",
-        "key.watch_quit": "stop de voorvertoning (er wordt niets opgeslagen)",
+        "key.watch_quit": "stoppen (er wordt niets opgeslagen)",
         "watch.problems": "{file} kan nu niet worden voorvertoond: verbeter het en sla het op, dan volgt de voorvertoning",
         "watch.problems_hint": "Je plek in het verhaal komt terug zodra het bestand klopt · q stoppen",
         "watch.reloaded": "{file} opnieuw geladen",
