@@ -195,11 +195,11 @@ class Library:
 
     def typical(self, listing: Listing) -> int:
         """Decisions on a typical path of a playable file, worked out once and cached."""
-        from game.authoring.explore import typical
-
         entry = self._entries[listing.path]
         if entry.listing.typical is not None:
             return entry.listing.typical
+        from game.authoring.explore import typical  # and with it the model, which a warm listing never needs
+
         checked = self.check(listing.path)
         assert checked.playable is not None
         decisions = typical(checked.playable, 200).decisions

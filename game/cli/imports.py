@@ -29,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="the language the story is written in (a Twee file does not say; asked at a terminal)")
 
 
-def import_twee(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from game.authoring.from_twee import convert, warnings_by_rule
     from game.authoring.twee import read
     from game.authoring.twee_text import Findings

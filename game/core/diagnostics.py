@@ -35,6 +35,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K009": (E, "complex-key"),
     "K010": (E, "several-documents"),
     "K011": (E, "unreadable"),
+    # Writing a file Koers was asked to write (`koers graph --output`, `koers schema --output`).
+    "K012": (E, "cannot-write"),
     # The shape of the data.
     "K101": (E, "missing-field"),
     "K102": (E, "wrong-type"),
