@@ -214,6 +214,24 @@ def test_an_output_that_cannot_be_written_is_one_line(tmp_path):
     assert b"Traceback" not in result.stderr
 
 
+def test_a_full_disk_leaves_no_half_written_scenario(tmp_path, monkeypatch):
+    import errno
+
+    from game.core import files
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    out = tmp_path / "friday.en.yaml"
+    with pytest.raises(OSError, match="No space left"):
+        files.write_new(out, "koers: 1\n" * 1000)
+    assert not out.exists()
+    with pytest.raises(FileExistsError):
+        files.write_new(FRIDAY, "")
+    assert FRIDAY.read_text(encoding="utf-8").startswith(":: StoryTitle")
+
+
 def test_without_a_language_and_a_terminal_it_asks_for_the_option(tmp_path):
     result = koers(tmp_path, "import", "twee", FRIDAY)
     assert result.returncode == 2 and result.stdout == b"" and "--language nl" in result.stderr.decode()

@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from game.authoring.twee import read
     from game.authoring.twee_text import Findings
     from game.core.diagnostics import MAX_SHOWN, Diagnostic, ScenarioError, shown
+    from game.core.files import write_new
     from game.core.text import clean
 
     def problems(lines: list[str]) -> None:
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     else:
         try:
-            _write_new(output, imported.text)
+            write_new(output, imported.text)
         except FileExistsError:
             problems([str(exists)])
             return EXIT_ERRORS
@@ -111,14 +112,3 @@ def _ask() -> str | None:
         if answer.strip().lower() in LANGUAGES:
             return answer.strip().lower()
 
-
-def _write_new(path: str, text: str) -> None:
-    """Write ``text`` to a new file ``path``: FileExistsError if there is one, and
-    no half-written file left behind when writing fails (a full disk)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with open(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
-    except BaseException:
-        os.unlink(path)
-        raise
