@@ -26,8 +26,9 @@ def test_engine_import_leaves_textual_out():
 def test_screenless_commands_leave_textual_out():
     base = FIXTURES / "base.en.yaml"
     # `koers watch` with a start that does not fit the file stops before its screen, and its watcher, load.
+    twee = ["import", "twee", str(FIXTURES / "twee" / "friday.twee"), "--language", "en"]
     for argv in (["list"], ["validate", str(base)], ["explore", str(base)], ["graph", str(base), "--format", "html"],
-                 ["debrief", str(FIXTURES)], ["watch", str(base), "--at", "nowhere"]):
+                 ["debrief", str(FIXTURES)], ["watch", str(base), "--at", "nowhere"], twee):
         modules = imported_after(f"import sys\nfrom game.cli.main import main\nmain({argv!r})")
         assert "textual" not in modules and "watchfiles" not in modules, argv
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from game import __version__
 from game.core.vocab import LANGUAGES
-from game.cli import graph, schema, watch
+from game.cli import graph, imports, schema, watch
 from game.cli.launch import play
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
                         "(N is 5 if left out)")
     _shared_options(p, top=False, session="only the playthroughs of this session")
     watch.add_parser(sub)
+    imports.add_parser(sub)
     return parser
 
 
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "play"
     try:
         return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "graph": graph.run,
-                "schema": schema.run, "debrief": _debrief, "watch": watch.run}[command](args)
+                "schema": schema.run, "debrief": _debrief, "watch": watch.run, "import": imports.run}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -98,3 +98,18 @@ def write_whole(path: str | os.PathLike[str], text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def write_new(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to a new file ``path``, never over one that exists
+    (FileExistsError), and remove what was written when writing fails (a full
+    disk): unlike :func:`write_whole`, which replaces a file. Raises OSError."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+    try:
+        with open(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        os.unlink(path)
+        raise
