@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from game import __version__
 from game.core.vocab import LANGUAGES
-from game.cli import xapi
+from game.cli import graph, imports, schema, watch, xapi
 from game.cli.launch import play
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=None, metavar="N", help="play N seeded random playthroughs instead of every path")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", choices=("text", "json"), default="text")
+    graph.add_parser(sub)
+    schema.add_parser(sub)
 
     p = sub.add_parser("debrief", help="debrief a group from its saved playthroughs")
     p.add_argument("paths", nargs="+", metavar="PATH", help="save files, or folders of them")
@@ -84,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
                         "(N is 5 if left out)")
     _shared_options(p, top=False, session="only the playthroughs of this session")
     xapi.add_options(p)
-    xapi.register(sub)
+    watch.add_parser(sub)
+    imports.add_parser(sub)
+    xapi.add_parser(sub)
     return parser
 
 
@@ -98,8 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.plain = False
     command = args.command or "play"
     try:
-        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief,
-                "xapi": xapi.send}[command](args)
+        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "graph": graph.run,
+                "schema": schema.run, "debrief": _debrief, "watch": watch.run, "import": imports.run,
+                "xapi": xapi.run}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -38,7 +38,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--reflections", action="store_true", help="also the reflections players chose to share")
 
 
-def register(sub: Any) -> None:
+def add_parser(sub: Any) -> None:
     """``koers xapi``, on the parser's subcommands."""
     p = sub.add_parser("xapi", help="learning records: send every decision to a Learning Record Store")
     commands = p.add_subparsers(dest="xapi_command", metavar="COMMAND", required=True)
@@ -55,6 +55,10 @@ def register(sub: Any) -> None:
                    help="also look for the scenarios in DIR")
     s.add_argument("--names", action="store_true", help="the players' pseudonyms as their names (by default a salted hash)")
     add_options(s)
+
+
+def run(args: argparse.Namespace) -> int:
+    return {"send": send}[args.xapi_command](args)
 
 
 def _say(line: str) -> None:
