@@ -37,7 +37,7 @@ def baseline(files: list[str], out: Path) -> int:
 
 def export(folder: Path, cache: Cache, out: Path) -> int:
     statements, _ = room_statements(collect([folder]), Library([bundled_dir()], cache), Options(salt=b"s" * 32))
-    return out.write_bytes(to_json(statements))
+    return out.write_bytes(to_json(statements).encode("utf-8"))
 
 
 def timed(fn, *args) -> tuple[float, int]:  # noqa: ANN001

@@ -143,6 +143,7 @@ def _playthroughs(statements: list[Statement]) -> str:
 
 def export(args: argparse.Namespace) -> int:
     """``koers debrief PATH... --export FILE.xapi.json``: the statements as one JSON array."""
+    from game.core.files import write_whole
     from game.core.text import clean
     from game.render.xapi import to_json
 
@@ -151,8 +152,7 @@ def export(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     statements, skipped = found
     try:
-        with open(args.export, "wb") as f:
-            f.write(to_json(statements))
+        write_whole(args.export, to_json(statements))
     except OSError as exc:
         _say(f"{args.export}:1:1: cannot write the statements: {exc.strerror or exc}")
         return EXIT_ERRORS

@@ -300,10 +300,10 @@ def room_statements(collected: Collected, library: Library, options: Options) ->
     return out, sorted(skipped)
 
 
-def to_json(statements: list[Statement]) -> bytes:
-    """The statements as a file holds them: one JSON array, indented, in UTF-8
-    (msgspec's encoder, in C: the standard library's indents in Python, 15 times slower)."""
-    return msgspec.json.format(msgspec.json.encode(statements), indent=2) + b"\n"
+def to_json(statements: list[Statement]) -> str:
+    """The statements as a file holds them: one JSON array, indented (by
+    msgspec, in C: the standard library indents in Python, 15 times slower)."""
+    return (msgspec.json.format(msgspec.json.encode(statements), indent=2) + b"\n").decode("utf-8")
 
 
 def own_record(p: Playthrough, scenario: m.Scenario, folders: Iterable[Path]) -> str:
@@ -316,4 +316,4 @@ def own_record(p: Playthrough, scenario: m.Scenario, folders: Iterable[Path]) ->
     beside = [Path(scenario.path).parent] if scenario.path else []
     library = Library(dict.fromkeys([*folders, *beside]), Cache(default_folder()))
     others = library.languages(scenario.id).values()
-    return to_json(playthrough_statements(p, scenario, others, Options(names=True, reflections=True))).decode("utf-8")
+    return to_json(playthrough_statements(p, scenario, others, Options(names=True, reflections=True)))
