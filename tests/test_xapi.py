@@ -284,6 +284,7 @@ def test_debrief_exports_one_save_with_names_and_a_base(tmp_path, crowd):
 @pytest.mark.parametrize("args, says", [
     (["--xapi-base", "not an iri"], "koers debrief: --xapi-base 'not an iri' is not an absolute IRI"),
     (["--salt-file", "SALT"], ":1:1: the salt should be one line of 16 to 4,096 characters"),
+    (["--min-group"], "koers debrief: --min-group does not apply to learning records"),
 ])
 def test_debrief_export_refuses_bad_options_in_one_line(tmp_path, crowd, args, says):
     (tmp_path / "SALT").write_text("short\n", encoding="utf-8")

@@ -147,6 +147,9 @@ def export(args: argparse.Namespace) -> int:
     from game.core.text import clean
     from game.render.xapi import to_json
 
+    if args.min_group != 1:  # silently ignored, it would promise a privacy the records cannot keep
+        _say("koers debrief: --min-group does not apply to learning records: each statement is one player's")
+        return EXIT_ERRORS
     found = _statements(args, "debrief")
     if found is None:
         return EXIT_ERRORS
