@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import re
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
