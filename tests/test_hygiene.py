@@ -7,7 +7,7 @@ from conftest import FIXTURES
 
 ENGINE = ["game.core.model", "game.authoring.loader", "game.authoring.validator", "game.core.run", "game.authoring.explore", "game.authoring.library", "game.core.text", "game.cli.main", "game.saves.codec",
           "game.debrief.personal", "game.render.i18n", "game.plain", "game.prefs", "game.cli.launch", "game.debrief.group", "game.render.group_export",
-          "game.play.preview"]
+          "game.play.preview", "game.render.xapi", "game.cli.xapi", "game.cli.lrs"]
 
 
 def imported_after(code: str) -> set[str]:
@@ -23,12 +23,13 @@ def test_engine_import_leaves_textual_out():
     assert "textual" not in modules and "rich" not in modules
 
 
-def test_screenless_commands_leave_textual_out():
+def test_screenless_commands_leave_textual_out(tmp_path):
     base = FIXTURES / "base.en.yaml"
     # `koers watch` with a start that does not fit the file stops before its screen, and its watcher, load.
     twee = ["import", "twee", str(FIXTURES / "twee" / "friday.twee"), "--language", "en"]
+    record = ["debrief", str(FIXTURES), "--names", "--export", str(tmp_path / "x.xapi.json")]
     for argv in (["list"], ["validate", str(base)], ["explore", str(base)], ["graph", str(base), "--format", "html"],
-                 ["debrief", str(FIXTURES)], ["watch", str(base), "--at", "nowhere"], twee):
+                 ["debrief", str(FIXTURES)], ["watch", str(base), "--at", "nowhere"], twee, record):
         modules = imported_after(f"import sys\nfrom game.cli.main import main\nmain({argv!r})")
         assert "textual" not in modules and "watchfiles" not in modules, argv
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from game import __version__
 from game.core.vocab import LANGUAGES
-from game.cli import graph, imports, schema, watch
+from game.cli import graph, imports, schema, watch, xapi
 from game.cli.launch import play
 
 if TYPE_CHECKING:
@@ -76,7 +76,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("debrief", help="debrief a group from its saved playthroughs")
     p.add_argument("paths", nargs="+", metavar="PATH", help="save files, or folders of them")
-    p.add_argument("--export", metavar="FILE", type=Path, help="write a report: FILE.md, FILE.html or FILE.csv")
+    p.add_argument("--export", metavar="FILE", type=Path, help="write a report: FILE.md, FILE.html or FILE.csv; "
+                   "or the learning records, FILE.xapi.json")
     p.add_argument("--language", choices=LANGUAGES, dest="lang", default=argparse.SUPPRESS,
                    help="the same as --lang: the language of the report")
     p.add_argument("--names", action="store_true", help="show the players' pseudonyms (by default: player 1, 2, ...)")
@@ -84,8 +85,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="off unless given: hide every count of fewer than N players, and any that would give one away "
                         "(N is 5 if left out)")
     _shared_options(p, top=False, session="only the playthroughs of this session")
+    xapi.add_options(p)
     watch.add_parser(sub)
     imports.add_parser(sub)
+    xapi.add_parser(sub)
     return parser
 
 
@@ -100,7 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "play"
     try:
         return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "graph": graph.run,
-                "schema": schema.run, "debrief": _debrief, "watch": watch.run, "import": imports.run}[command](args)
+                "schema": schema.run, "debrief": _debrief, "watch": watch.run, "import": imports.run,
+                "xapi": xapi.run}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -200,6 +204,8 @@ def _explore(args: argparse.Namespace) -> int:
 
 
 def _debrief(args: argparse.Namespace) -> int:
+    if xapi.is_export(args.export):
+        return xapi.export(args)
     from game.debrief import group
     from game.debrief.collect import collect
     from game.render.group_export import EXPORTS, FORMATS, to_text
@@ -207,7 +213,7 @@ def _debrief(args: argparse.Namespace) -> int:
 
     fmt = FORMATS.get(args.export.suffix.lower()) if args.export else None
     if args.export and fmt is None:
-        print(f"koers debrief: cannot tell the format of '{clean(str(args.export))}': end it in .md, .html or .csv", file=sys.stderr)
+        print(f"koers debrief: cannot tell the format of '{clean(str(args.export))}': end it in .md, .html, .csv or .xapi.json", file=sys.stderr)
         return EXIT_ERRORS
     if args.min_group < 1:
         print("koers debrief: --min-group needs a number of 1 or more", file=sys.stderr)

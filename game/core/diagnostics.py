@@ -105,6 +105,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     # Reading saves for a group debrief (game/debrief/group.py; see docs/group-debrief.md).
     "G001": (I, "duplicate-playthrough"),
     "G002": (W, "scenario-not-found"),
+    # Learning records (game/render/xapi.py; see docs/xapi.md).
+    "X001": (W, "playthrough-does-not-fit"),
 }
 
 

@@ -54,11 +54,7 @@ def _debrief_all(collected: Collected, library: Library, language: str | None, n
     for p in collected.played:
         groups[(p.scenario.id, p.scenario.version)].append(p)
     for sid, version in [key for key in groups if key[0] not in library]:
-        skipped.extend(
-            Diagnostic(collected.paths.get(p.id, f"{p.id}.json"), 1, 1, "G002",
-                       f"no scenario '{sid}' was found for this playthrough; name its folder with --scenarios DIR")
-            for p in groups.pop((sid, version))
-        )
+        skipped.extend(not_found(collected.paths.get(p.id, f"{p.id}.json"), sid) for p in groups.pop((sid, version)))
     tallies = {key: _Tally(group) for key, group in sorted(groups.items())}
     if language is None:  # one language for the whole report: the one most of the room played in
         played = sum((t.languages for t in tallies.values()), Counter())
@@ -70,6 +66,11 @@ def _debrief_all(collected: Collected, library: Library, language: str | None, n
     # The words around the debriefs: those of the first (its file may lack the language asked for).
     words = debriefs[0].scenario.language if debriefs else language or "en"
     return Report(tuple(debriefs), tuple(sorted(skipped)), collected.other_sessions, session, words)
+
+
+def not_found(path: str, sid: str) -> Diagnostic:
+    """G002 for the playthrough in ``path``, whose scenario ``sid`` the library does not have."""
+    return Diagnostic(path, 1, 1, "G002", f"no scenario '{sid}' was found for this playthrough; name its folder with --scenarios DIR")
 
 
 def _pick(sid: str, version: str, languages: Counter[str], library: Library, language: str | None) -> tuple[m.Scenario, list[Caveat]]:

@@ -20,6 +20,7 @@ KEYS = (
     ("? F1", "key.help"),
     ("r", "key.reflect"),
     ("e", "key.export"),
+    ("x", "key.export_record"),
     ("Del", "key.discard"),
     ("s", "key.settings"),
     ("Esc", "key.back"),
