@@ -37,6 +37,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K011": (E, "unreadable"),
     # Writing a file Koers was asked to write (`koers graph --output`, `koers schema --output`).
     "K012": (E, "cannot-write"),
+    # Reading a folder of scenarios (`koers validate DIR`).
+    "K013": (E, "no-scenario-files"),
     # The shape of the data.
     "K101": (E, "missing-field"),
     "K102": (E, "wrong-type"),
