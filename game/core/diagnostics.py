@@ -69,6 +69,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K221": (W, "always-shown"),
     "K222": (W, "same-words-offered"),
     "K223": (W, "duplicate-scenario"),
+    "K224": (W, "marked-for-translation"),
     # Teaching quality.
     "K301": (W, "judging-consequence"),
     "K302": (W, "fake-choice"),
