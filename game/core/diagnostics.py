@@ -35,7 +35,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K009": (E, "complex-key"),
     "K010": (E, "several-documents"),
     "K011": (E, "unreadable"),
-    # Writing a file Koers was asked to write (`koers graph --output`, `koers schema --output`).
+    # Writing a file Koers was asked to write (`koers graph --output`, `koers schema --output`, `koers new`).
     "K012": (E, "cannot-write"),
     # Reading a folder of scenarios (`koers validate DIR`).
     "K013": (E, "no-scenario-files"),
