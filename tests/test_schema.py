@@ -15,6 +15,7 @@ import yaml
 from conftest import FIXTURES, ROOT, SCENARIOS
 from game.authoring.loader import load, loads
 from game.authoring.schema import schema, schema_text
+from game.authoring.starter import TEMPLATES
 from game.cli.main import main
 from game.core import files
 from game.core.diagnostics import ScenarioError
@@ -102,8 +103,9 @@ def test_every_bundled_scenario_points_at_the_schema_and_meets_it(path):
     assert errors(text) == []
 
 
-@pytest.mark.parametrize("text", [format_example(), *(p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.en.yaml")))],
-                         ids=["format-example", *(p.name for p in sorted(FIXTURES.glob("*.en.yaml")))])
+@pytest.mark.parametrize("text", [format_example(), (TEMPLATES / "scenario.nl.yaml").read_text(encoding="utf-8"),
+                                  *(p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.en.yaml")))],
+                         ids=["format-example", "format-example-nl", *(p.name for p in sorted(FIXTURES.glob("*.en.yaml")))])
 def test_the_format_example_and_the_clean_fixtures_meet_it(text):
     assert errors(text) == []
 

@@ -240,13 +240,17 @@ class FieldReader:
         return out
 
     def text(self, event: Event, what: str) -> str | None:
+        """A text field: words a person reads (the loader notes where each is)."""
+        return self._scalar(event, what)
+
+    def _scalar(self, event: Event, what: str) -> str | None:
         if type(event) is ScalarEvent:
             return event.value
         self.wrong(event, f"{what} should be text, not {kind_of(event)}")
         return None
 
     def ident(self, event: Event, what: str) -> str | None:
-        value = self.text(event, what)
+        value = self._scalar(event, what)
         if value is None:
             return None
         if not ID.match(value):
@@ -291,7 +295,7 @@ class FieldReader:
         return None
 
     def choice_of(self, event: Event, what: str, options: tuple[str, ...]) -> str | None:
-        value = self.text(event, what)
+        value = self._scalar(event, what)
         if value is None:
             return None
         if value not in options:

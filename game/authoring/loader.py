@@ -37,6 +37,7 @@ from game.authoring.yamlsafe import (
 from game.core import model as m
 from game.core.diagnostics import Diagnostic, ScenarioError
 from game.core.files import read_regular
+from game.core.vocab import TRANSLATE
 
 
 @contextmanager
@@ -55,18 +56,34 @@ def _no_gc() -> Iterator[None]:
 def load(path: str | os.PathLike[str]) -> m.Scenario:
     """Read and check the shape of one scenario file."""
     path = os.fspath(path)
+    return loads(read(path), path)
+
+
+def read(path: str) -> bytes:
+    """The bytes of a scenario file; ScenarioError (K011) when it cannot be read."""
     try:
-        data = read_regular(path, MAX_BYTES)
+        return read_regular(path, MAX_BYTES)
     except OSError as exc:
         raise ScenarioError([Diagnostic(path, 1, 1, "K011", f"cannot read the file: {exc.strerror or exc}")]) from None
-    return loads(data, path)
 
 
 def loads(data: bytes, path: str = "<scenario>") -> m.Scenario:
     """Like :func:`load`, for bytes already in memory."""
+    return _read(data, path, None)
+
+
+def texts(data: bytes, path: str) -> tuple[m.Scenario, list[ScalarEvent]]:
+    """The scenario in ``data`` and the event of each of its texts, in the
+    order of the file: the words a translator translates (the version is no
+    such text, nor is an id or a number). ``koers new --translate`` marks them."""
+    found: list[ScalarEvent] = []
+    return _read(data, path, found), found
+
+
+def _read(data: bytes, path: str, found: list[ScalarEvent] | None) -> m.Scenario:
     with _no_gc():
         stream = open_stream(path, data)
-        reader = _Reader(stream)
+        reader = _Reader(stream, found)
         root = stream.root()
         if root is None:
             raise ScenarioError([Diagnostic(path, 1, 1, "K102", "the file is empty; a scenario is a mapping of fields")])
@@ -87,7 +104,9 @@ def _or(value: T | None, default: T) -> T:
 class _Reader(FieldReader):
     """Reads a scenario along its parts (game/authoring/parts.py), collecting every problem."""
 
-    def __init__(self, stream: Stream) -> None:
+    def __init__(self, stream: Stream, texts: list[ScalarEvent] | None = None) -> None:
+        self.marked: list[m.Pos] = []  # where the texts still marked for translation are
+        self.texts = texts  # every text read goes here, when given
         #: What each part's fields become: a model object, or None where a problem was reported.
         self.build: dict[str, Callable[[Fields], Any]] = {
             "scenario": self.scenario, "source": self.source, "character": self.character, "meter": self.meter,
@@ -112,6 +131,17 @@ class _Reader(FieldReader):
 
     # -- reporting ---------------------------------------------------------
 
+    def text(self, event: Event, what: str) -> str | None:
+        """Every text of the scenario is read here."""
+        if type(event) is not ScalarEvent:
+            return super().text(event, what)  # which reports the wrong shape
+        value: str = event.value
+        if TRANSLATE in value:
+            self.marked.append(self.stream.find(event, TRANSLATE))
+        if self.texts is not None and what != "version":
+            self.texts.append(event)
+        return value
+
     def rich(self, event: Event, what: str, name: str) -> m.Text | None:
         """A text: plain, or a list of paragraphs, each plain or a mapping along the part ``name``."""
         if type(event) is SequenceStartEvent:
@@ -120,11 +150,11 @@ class _Reader(FieldReader):
             self.wrong(event, f"{what} should be text or a list of paragraphs, not a mapping")
             return None
         assert type(event) is ScalarEvent  # the stream refuses aliases, so what is left is a scalar
-        return m.Text((m.Paragraph(event.value, at=self.at(event)),))
+        return m.Text((m.Paragraph(self.text(event, what) or "", at=self.at(event)),))
 
     def paragraph_item(self, event: Event, name: str) -> m.Paragraph | None:
         if type(event) is ScalarEvent:
-            return m.Paragraph(event.value, at=self.at(event))
+            return m.Paragraph(self.text(event, "text") or "", at=self.at(event))
         found: m.Paragraph | None = self.nested(event, name)
         return found
 
@@ -155,6 +185,7 @@ class _Reader(FieldReader):
             debrief=f.get("debrief") or m.Debrief(),
             translates=f.get("translates"),
             path=self.path,
+            marked=tuple(self.marked),
             at=f.start,
             start_at=f.pos("start"),
         )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from game import __version__
 from game.core.vocab import LANGUAGES
-from game.cli import graph, imports, schema, watch, xapi
+from game.cli import graph, imports, new, schema, watch, xapi
 from game.cli.launch import play
 
 if TYPE_CHECKING:
@@ -60,8 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     _shared_options(p, top=False, session=_PLAY_SESSION)
 
-    p = sub.add_parser("validate", help="check scenario files and report every problem")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    new.add_parser(sub)
+    p = sub.add_parser("validate", help="check scenario files, and the scenarios in folders, and report every problem")
+    p.add_argument("files", nargs="+", metavar="FILE", help="a scenario file, or a folder of them (its *.yaml and *.yml files)")
     p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -102,9 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.plain = False
     command = args.command or "play"
     try:
-        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "graph": graph.run,
-                "schema": schema.run, "debrief": _debrief, "watch": watch.run, "import": imports.run,
-                "xapi": xapi.run}[command](args)
+        return {"play": play, "list": _list, "new": new.run, "validate": _validate, "explore": _explore,
+                "graph": graph.run, "schema": schema.run, "debrief": _debrief, "watch": watch.run,
+                "import": imports.run, "xapi": xapi.run}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

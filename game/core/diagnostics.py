@@ -35,8 +35,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K009": (E, "complex-key"),
     "K010": (E, "several-documents"),
     "K011": (E, "unreadable"),
-    # Writing a file Koers was asked to write (`koers graph --output`, `koers schema --output`).
+    # Writing a file Koers was asked to write (`koers graph --output`, `koers schema --output`, `koers new`).
     "K012": (E, "cannot-write"),
+    # Reading a folder of scenarios (`koers validate DIR`).
+    "K013": (E, "no-scenario-files"),
     # The shape of the data.
     "K101": (E, "missing-field"),
     "K102": (E, "wrong-type"),
@@ -67,6 +69,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K221": (W, "always-shown"),
     "K222": (W, "same-words-offered"),
     "K223": (W, "duplicate-scenario"),
+    "K224": (W, "marked-for-translation"),
     # Teaching quality.
     "K301": (W, "judging-consequence"),
     "K302": (W, "fake-choice"),
