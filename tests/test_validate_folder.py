@@ -99,6 +99,15 @@ def test_an_empty_folder_beside_a_good_file_still_fails(capsys, tmp_path):
     assert code == 2 and [line.split(": ")[1].split()[0] for line in lines] == ["K013"]
 
 
+def test_a_path_that_is_not_there_is_one_k011_line_and_fails(capsys, tmp_path):
+    good = write(tmp_path / "good", "base.en.yaml")
+    missing = tmp_path / "typo.en.yaml"
+    code, lines, err = run(capsys, good, missing)
+    assert code == 2
+    assert lines == [f"{missing}:1:1: K011 cannot read the file: no such file or folder"]
+    assert err.splitlines()[-1].startswith("2 files: 1 error, 0 warnings")
+
+
 @pytest.mark.parametrize("command", [["explore"], ["play", "--plain"]])
 def test_commands_of_one_file_refuse_a_folder_in_one_line(capsys, folder, command, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))

@@ -324,7 +324,8 @@ class Library:
 def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[Checked]:
     """Each file named and each scenario file in the folders named, loaded and
     checked as one library (a translation with its original), in the order
-    given; a folder without a scenario file is a K013 of its own."""
+    given; a folder without a scenario file is a K013 of its own, and a path
+    that is not there a K011."""
     from game.authoring.validator import Checked
 
     given = [Path(p) for p in paths]
@@ -332,7 +333,10 @@ def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[Checked]:
     out: list[Checked] = []
     for path in given:
         files = scenario_files([path])
-        if not files and path.is_dir():
+        if not files and not path.is_dir():  # named, but not there: a typo must not pass as "0 files"
+            missing = Diagnostic(os.fspath(path), 1, 1, "K011", "cannot read the file: no such file or folder")
+            out.append(Checked(os.fspath(path), None, (missing,)))
+        elif not files:
             message = "no scenario files here: Koers reads the *.yaml and *.yml files of a folder, not the folders inside it"
             out.append(Checked(os.fspath(path), None, (Diagnostic(os.fspath(path), 1, 1, "K013", message),)))
         out.extend(checked.pop(os.fspath(f)) for f in files if os.fspath(f) in checked)

@@ -168,7 +168,9 @@ def _validate(args: argparse.Namespace) -> int:
     counts = {sev: sum(d.severity is sev for d in found) for sev in Severity}
     if args.format == "text":
         n, more = len(results), sum(r.omitted for r in results)
-        summary = f"{n} file{'s' * (n != 1)}: {counts[Severity.ERROR]:,} errors, {counts[Severity.WARNING]:,} warnings, {counts[Severity.INFO]:,} notes"
+        errors, warnings, notes = (counts[s] for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+        summary = (f"{n} file{'s' * (n != 1)}: {errors:,} error{'s' * (errors != 1)}, "
+                   f"{warnings:,} warning{'s' * (warnings != 1)}, {notes:,} note{'s' * (notes != 1)}")
         print(summary + (f", and {more:,} more problems" if more else ""), file=sys.stderr)
     if counts[Severity.ERROR] or any(r.scenario is None for r in results):
         return EXIT_ERRORS
