@@ -15,6 +15,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -51,8 +52,10 @@ class PlainPlayer:
         stdin: TextIO,
         stdout: TextIO,
         clock: Callable[[], float] = time.monotonic,
+        exports_dir: Path | None = None,
     ) -> None:
         self.scenario = scenario
+        self.exports_dir = exports_dir  # where the player's learning record goes, if they want it
         self.lang = scenario.language
         self.stdin, self.stdout, self.clock = stdin, stdout, clock
         self.interactive = _is_tty(stdin)  # a person at a terminal: timers run, reflections are asked
@@ -144,6 +147,7 @@ class PlainPlayer:
             debrief = PersonalDebrief.build(self.scenario, session.run, session.playthrough)
             self.stdout.write(to_text(debrief, self.lang, self.width))
             self.stdout.flush()
+            self.offer_record(session)
         except _EndOfInput:
             if self.session is not None:
                 self.session.leave()
@@ -220,6 +224,32 @@ class PlainPlayer:
                 answer = ""
             session.reflect(i, answer, shared=False)
             self.tell_saving()
+
+
+    def offer_record(self, session: PlaySession) -> None:
+        """At a terminal, after the debrief: the player's own statements (xAPI) in a file, if they want it."""
+        if not self.interactive or self.exports_dir is None:
+            return
+        try:
+            answer = self.ask(self.t("plain.record", folder=str(self.exports_dir))) or ""
+        except _EndOfInput:
+            return
+        if answer.lower() not in ("y", "yes", "j", "ja"):
+            return
+        from game.authoring.library import bundled_dir
+        from game.core.files import write_private
+        from game.render.xapi import Unfit, own_record
+
+        stem = f"debrief-{self.scenario.id}-{datetime.now():%Y-%m-%d-%H%M}"
+        try:
+            path = write_private(self.exports_dir, stem, ".xapi.json",
+                                 own_record(session.playthrough, self.scenario, [bundled_dir()]))
+        except (OSError, Unfit) as exc:
+            reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+            self.say(self.t("debrief.export_failed", reason=reason))
+            return
+        self.say(self.t("debrief.exported"))
+        self.stdout.write(clean(path) + "\n")  # on a line of its own, unwrapped, to copy
 
 
 def _is_tty(stream: TextIO) -> bool:

@@ -427,5 +427,5 @@ def test_cli_exports_by_extension_and_refuses_an_unknown_one(room, tmp_path, cap
     assert main(["debrief", str(room), *scen, "--export", str(tmp_path / "r.md")]) == 1
     assert capsys.readouterr().out == f"Wrote {tmp_path / 'r.md'}: 10 playthroughs, 1 file not counted.\n"
     assert main(["debrief", str(room), *scen, "--export", str(tmp_path / "r.pdf")]) == 2
-    assert "end it in .md, .html or .csv" in capsys.readouterr().err
+    assert "end it in .md, .html, .csv or .xapi.json" in capsys.readouterr().err
     assert main(["debrief", str(tmp_path / "nothing-here")]) == 2

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from conftest import FIXTURES
+from xapi_valid import check_all
 
 import game.plain
 from game.authoring.loader import load
@@ -148,7 +149,7 @@ def test_timer_runs_on_a_terminal_and_times_out(tmp_path, monkeypatch):
     assert [s.timed_out for s in saved.steps] == [False, True] and saved.ending == "bad"
 
 
-def terminal(tmp_path, monkeypatch, answers, saves="saves", clock=None):
+def terminal(tmp_path, monkeypatch, answers, saves="saves", clock=None, **kw):
     """A PlainPlayer on a pipe that it takes for a terminal, fed ``answers``; returns (player, output)."""
     monkeypatch.setattr(game.plain, "_is_tty", lambda stream: stream is not None and not isinstance(stream, io.StringIO))
     read_fd, write_fd = os.pipe()
@@ -157,7 +158,7 @@ def terminal(tmp_path, monkeypatch, answers, saves="saves", clock=None):
     feed.close()
     stdout = io.StringIO()
     player = PlainPlayer(load(HOSTILE), tmp_path / saves, "Zed", None, "en", "off", stdin, stdout,
-                         **({"clock": clock} if clock else {}))
+                         **({"clock": clock} if clock else {}), **kw)
     player.play()
     stdin.close()
     return player, stdout.getvalue()
@@ -207,3 +208,16 @@ def test_the_first_run_asks_a_name_and_at_a_terminal_the_session(monkeypatch):
     piped = io.StringIO("Ann\n1\n")
     assert first_run("en", True, piped, io.StringIO()) == ("Ann", None) and piped.readline() == "1\n"  # the choice stays
     assert first_run("en", True, io.StringIO(""), io.StringIO()) is None
+
+
+def test_at_a_terminal_the_debrief_offers_the_players_learning_record(tmp_path, monkeypatch):
+    exports = tmp_path / "Documents" / "Koers"
+    _, text = terminal(tmp_path, monkeypatch, "1\n1\nYesterday\n\n", exports_dir=exports)
+    assert f"Save your learning record (xAPI) to {exports}?" in text and not exports.exists()
+    _, text = terminal(tmp_path, monkeypatch, "1\n1\nYesterday\ny\n", exports_dir=exports)
+    (path,) = exports.iterdir()
+    assert f"Exported, readable by you only, to:\n{path}\n" in text and path.name.endswith(".xapi.json")
+    statements = json.loads(path.read_text(encoding="utf-8"))
+    check_all(statements)
+    assert {s["actor"]["account"]["name"] for s in statements} == {"Zed"}
+    assert "Yesterday" not in path.read_text(encoding="utf-8")  # a private answer stays out

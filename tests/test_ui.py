@@ -8,6 +8,7 @@ import stat
 
 import pytest
 from conftest import FIXTURES
+from xapi_valid import check_all
 from textual.widgets import OptionList, Switch
 
 from game.saves.codec import list_saves
@@ -368,6 +369,25 @@ async def test_export_is_private_and_never_in_the_saves_folder(folders):
     assert text.startswith("# Debrief: \\[`@`click=app.quit\\]x\\[/\\] Hostile") and "## Your path" in text
     assert "Your answer (Private): mine" in text
     assert [p.name for p in folders[1].iterdir() if not p.name.endswith(".json")] == []
+
+
+async def test_the_players_learning_record_is_exported_beside_the_debrief(folders):
+    exports = folders[1].parent / "Documents" / "Koers"
+    app = app_for(folders)
+    async with app.run_test(size=(140, 30)) as pilot:
+        debrief = await finish(pilot)
+        await pilot.press("r", *"mine", "tab", "space")  # answered, and shared with the switch
+        await pilot.press("x")
+        await settle(pilot)
+        path = debrief.exported
+        assert str(path) in screen_text(app)
+    assert path.parent == exports and path.name.endswith(".xapi.json")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    statements = json.loads(path.read_text(encoding="utf-8"))
+    check_all(statements)
+    assert [s["verb"]["id"].rsplit("/", 1)[1] for s in statements] == ["initialized", "answered", "answered", "completed",
+                                                                         "answered"]
+    assert {s["actor"]["account"]["name"] for s in statements} == {"Zed"} and statements[-1]["result"]["response"] == "mine"
 
 
 async def test_hostile_strings_fire_no_action(folders):

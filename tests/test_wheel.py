@@ -35,3 +35,9 @@ def test_wheel_carries_the_bundled_scenarios_and_lists_them(tmp_path):
     listed = json.loads(out)
     assert sorted(row["path"].rsplit("/", 1)[1] for row in listed) == bundled
     assert all(row["path"].startswith(str(tmp_path / "site" / "game" / "scenarios")) for row in listed)
+    # `koers new` finds its templates inside the package too.
+    subprocess.run(
+        [sys.executable, "-c", "import sys; from game.cli.main import main; sys.exit(main(['new', 'mine', '--language', 'nl']))"],
+        env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"}, cwd=tmp_path, capture_output=True, check=True,
+    )
+    assert "id: mine " in (tmp_path / "mine.nl.yaml").read_text(encoding="utf-8")

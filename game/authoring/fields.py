@@ -7,10 +7,22 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeGuard, TypeVar
 
-import attrs
-
+from game.authoring.kinds import (
+    ID_PATTERN,
+    MAX_DIGITS,
+    Boolean,
+    Ident,
+    Integer,
+    Kind,
+    ListOf,
+    OneOf,
+    Part,
+    Text,
+    Version,
+)
 from game.core import model as m
 from game.core.diagnostics import MAX_KEPT, Diagnostic
 from game.authoring.yamlsafe import (
@@ -27,10 +39,8 @@ from game.authoring.yamlsafe import (
 T = TypeVar("T")
 Read = Callable[[Event], Any]
 
-ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+ID = re.compile(ID_PATTERN + r"\Z")
 INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
-MAX_DIGITS = 9  # no count, range or number of seconds in a scenario needs more
-
 
 
 def _shown(event: Event) -> str:
@@ -59,19 +69,6 @@ def _nothing(event: Event) -> bool:
     return _plain(event) and event.value == ""
 
 
-@attrs.frozen
-class Part:
-    """One part of the schema: what it is called in messages, and a reader for each field."""
-
-    what: str
-    required: tuple[str, ...]
-    read: dict[str, Read]
-
-    @property
-    def allowed(self) -> tuple[str, ...]:
-        return (*self.required, *(k for k in self.read if k not in self.required))
-
-
 class Fields:
     """The fields of one mapping as read: values by name, and the event each
     value starts with, for its position (worked out only where it is needed)."""
@@ -93,13 +90,40 @@ class Fields:
 
 
 class FieldReader:
-    """Reads events along a schema of parts, collecting every problem."""
+    """Reads events along declared parts, collecting every problem."""
 
-    def __init__(self, stream: Stream) -> None:
+    def __init__(self, stream: Stream, parts: dict[str, Part]) -> None:
         self.stream = stream
         self.path = stream.path
         self.errors: list[Diagnostic] = []
         self.omitted = 0  # problems beyond MAX_KEPT, counted only
+        self.parts = parts
+        #: A reader for each field of each part, by part name.
+        self.readers = {name: {key: self.reader(f.kind, f.what or key, part.what) for key, f in part.fields.items()}
+                        for name, part in parts.items()}
+
+    def reader(self, kind: Kind, what: str, owner: str) -> Read:
+        """How a field of ``kind`` in ``owner`` is read; ``what`` names it in messages."""
+        if isinstance(kind, Text):
+            return partial(self.text, what=what)
+        if isinstance(kind, Ident):
+            return partial(self.ident, what=what)
+        if isinstance(kind, Integer):
+            if kind.low is None and kind.high is None:
+                return partial(self.integer, what=what)
+            return partial(self.bounded, what=what, low=kind.low, high=kind.high)
+        if isinstance(kind, Version):
+            return partial(self.version, what=what, current=kind.current)
+        if isinstance(kind, Boolean):
+            return partial(self.boolean, what=what)
+        if isinstance(kind, OneOf):
+            return partial(self.choice_of, what=what, options=kind.options)
+        if isinstance(kind, ListOf):
+            read = self.reader(kind.item, kind.what or what, owner)
+            if kind.empty:
+                return partial(self.items, what=what, read=read)
+            return partial(self.some, what=what, read=read, owner=owner)
+        raise TypeError(f"no reader for {kind!r}")  # a kind only a subclass reads, and it did not
 
     def report(self, at: m.Pos, code: str, message: str) -> None:
         if len(self.errors) < MAX_KEPT:
@@ -152,6 +176,7 @@ class FieldReader:
             return None
         out = Fields(self.stream, event)
         seen: dict[str, Event] = {}
+        readers = self.readers[part.name]
         nxt = self.stream.next
         while True:
             key = nxt()
@@ -167,7 +192,7 @@ class FieldReader:
                 self.stream.skip(value)
                 continue
             name = key.value
-            read = part.read.get(name)
+            read = readers.get(name)
             if read is None:  # not remembered: a file of a million unknown keys must cost no more memory
                 self.unknown(key, name, part)
                 self.stream.skip(value)
@@ -205,14 +230,27 @@ class FieldReader:
             if obj is not None:
                 out.append(obj)
 
+    def some(self, event: Event, what: str, read: Callable[[Event], T | None], owner: str) -> list[T]:
+        """The items of a list that must have one; an empty one is reported
+        unless its items were left out for problems of their own."""
+        problems = len(self.errors) + self.omitted
+        out = self.items(event, what, read)
+        if type(event) is SequenceStartEvent and not out and len(self.errors) + self.omitted == problems:
+            self.error(event, "K101", f"{owner} has no {what}")
+        return out
+
     def text(self, event: Event, what: str) -> str | None:
+        """A text field: words a person reads (the loader notes where each is)."""
+        return self._scalar(event, what)
+
+    def _scalar(self, event: Event, what: str) -> str | None:
         if type(event) is ScalarEvent:
             return event.value
         self.wrong(event, f"{what} should be text, not {kind_of(event)}")
         return None
 
     def ident(self, event: Event, what: str) -> str | None:
-        value = self.text(event, what)
+        value = self._scalar(event, what)
         if value is None:
             return None
         if not ID.match(value):
@@ -230,6 +268,25 @@ class FieldReader:
         self.stream.skip(event)
         return None
 
+    def bounded(self, event: Event, what: str, low: int | None, high: int | None) -> int | None:
+        value = self.integer(event, what)
+        if value is None or (low is None or value >= low) and (high is None or value <= high):
+            return value
+        if high is None:
+            self.error(event, "K104", f"{what} should be at least {low}")
+        elif low is None:
+            self.error(event, "K104", f"{what} should be at most {high}")
+        else:
+            self.error(event, "K104", f"{what} should be between {low} and {high}")
+        return None
+
+    def version(self, event: Event, what: str, current: int) -> int | None:
+        value = self.integer(event, what)
+        if value is not None and value != current:
+            self.error(event, "K105", f"format version {value} is not supported; this Koers reads version {current}")
+            return None
+        return value
+
     def boolean(self, event: Event, what: str) -> bool | None:
         if _plain(event) and event.value in ("true", "false"):
             return event.value == "true"
@@ -238,7 +295,7 @@ class FieldReader:
         return None
 
     def choice_of(self, event: Event, what: str, options: tuple[str, ...]) -> str | None:
-        value = self.text(event, what)
+        value = self._scalar(event, what)
         if value is None:
             return None
         if value not in options:

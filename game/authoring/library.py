@@ -51,15 +51,20 @@ def bundled_dir() -> Path:
 
 def scenario_files(folders: Iterable[Path]) -> list[Path]:
     """The scenario files named, and the ``*.yaml`` and ``*.yml`` files in the
-    folders named. Anything by such a name that is not a folder counts, so that
-    a named pipe or a device is refused with its reason, not passed over."""
-    files: list[Path] = []
+    folders named (not in the folders inside them), each once. Anything by
+    such a name that is not a folder counts, so that a named pipe or a device
+    is refused with its reason, not passed over."""
+    files: dict[Path, None] = {}
     for folder in folders:
         if folder.is_dir():
-            files.extend(sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir()))
+            try:
+                inside = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
+            except OSError:  # a folder that cannot be listed is refused with its reason (K011)
+                inside = [folder]
+            files.update(dict.fromkeys(inside))
         elif folder.exists() or folder.is_symlink():
-            files.append(folder)
-    return files
+            files[folder] = None
+    return list(files)
 
 
 @attrs.frozen
@@ -195,11 +200,11 @@ class Library:
 
     def typical(self, listing: Listing) -> int:
         """Decisions on a typical path of a playable file, worked out once and cached."""
-        from game.authoring.explore import typical
-
         entry = self._entries[listing.path]
         if entry.listing.typical is not None:
             return entry.listing.typical
+        from game.authoring.explore import typical  # and with it the model, which a warm listing never needs
+
         checked = self.check(listing.path)
         assert checked.playable is not None
         decisions = typical(checked.playable, 200).decisions
@@ -317,12 +322,31 @@ class Library:
 
 
 def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[Checked]:
-    """Each file named, loaded and checked, in the order given, as one library."""
-    return Library(paths).entries()
+    """Each file named and each scenario file in the folders named, loaded and
+    checked as one library (a translation with its original), in the order
+    given; a folder without a scenario file is a K013 of its own, and a path
+    that is not there a K011."""
+    from game.authoring.validator import Checked
+
+    given = [Path(p) for p in paths]
+    checked = {c.path: c for c in Library(given).entries()}
+    out: list[Checked] = []
+    for path in given:
+        files = scenario_files([path])
+        if not files and not path.is_dir():  # named, but not there: a typo must not pass as "0 files"
+            missing = Diagnostic(os.fspath(path), 1, 1, "K011", "cannot read the file: no such file or folder")
+            out.append(Checked(os.fspath(path), None, (missing,)))
+        elif not files:
+            message = "no scenario files here: Koers reads the *.yaml and *.yml files of a folder, not the folders inside it"
+            out.append(Checked(os.fspath(path), None, (Diagnostic(os.fspath(path), 1, 1, "K013", message),)))
+        out.extend(checked.pop(os.fspath(f)) for f in files if os.fspath(f) in checked)
+    return out
 
 
 def load_playable(path: str | os.PathLike[str]) -> m.Scenario:
     """The scenario in ``path`` if it can be played; else ScenarioError with its errors."""
+    if os.path.isdir(path):
+        raise ScenarioError([Diagnostic(os.fspath(path), 1, 1, "K011", "cannot read the file: it is a folder; give one scenario file")])
     (checked,) = check_files([path])
     if checked.playable is None:
         raise ScenarioError(list(checked.errors), checked.omitted)

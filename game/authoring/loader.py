@@ -14,13 +14,16 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from typing import Any
 
 import attrs
 
-from game.authoring.fields import T, FieldReader, Fields, Part, Read, kind_of
+from game.authoring.fields import T, FieldReader, Fields, Read, kind_of
+from game.authoring.kinds import Kind, Nested, Numbers, Paragraphs
+from game.authoring.parts import PARTS
 from game.authoring.yamlsafe import (
     MAX_BYTES,
     Event,
@@ -34,7 +37,7 @@ from game.authoring.yamlsafe import (
 from game.core import model as m
 from game.core.diagnostics import Diagnostic, ScenarioError
 from game.core.files import read_regular
-from game.core.vocab import LANGUAGES, RATINGS
+from game.core.vocab import TRANSLATE
 
 
 @contextmanager
@@ -53,22 +56,38 @@ def _no_gc() -> Iterator[None]:
 def load(path: str | os.PathLike[str]) -> m.Scenario:
     """Read and check the shape of one scenario file."""
     path = os.fspath(path)
+    return loads(read(path), path)
+
+
+def read(path: str) -> bytes:
+    """The bytes of a scenario file; ScenarioError (K011) when it cannot be read."""
     try:
-        data = read_regular(path, MAX_BYTES)
+        return read_regular(path, MAX_BYTES)
     except OSError as exc:
         raise ScenarioError([Diagnostic(path, 1, 1, "K011", f"cannot read the file: {exc.strerror or exc}")]) from None
-    return loads(data, path)
 
 
 def loads(data: bytes, path: str = "<scenario>") -> m.Scenario:
     """Like :func:`load`, for bytes already in memory."""
+    return _read(data, path, None)
+
+
+def texts(data: bytes, path: str) -> tuple[m.Scenario, list[ScalarEvent]]:
+    """The scenario in ``data`` and the event of each of its texts, in the
+    order of the file: the words a translator translates (the version is no
+    such text, nor is an id or a number). ``koers new --translate`` marks them."""
+    found: list[ScalarEvent] = []
+    return _read(data, path, found), found
+
+
+def _read(data: bytes, path: str, found: list[ScalarEvent] | None) -> m.Scenario:
     with _no_gc():
         stream = open_stream(path, data)
-        reader = _Reader(stream)
+        reader = _Reader(stream, found)
         root = stream.root()
         if root is None:
             raise ScenarioError([Diagnostic(path, 1, 1, "K102", "the file is empty; a scenario is a mapping of fields")])
-        scenario = reader.scenario(root)
+        scenario: m.Scenario | None = reader.nested(root, "scenario")
         stream.end()
         if reader.errors or scenario is None:
             raise ScenarioError(reader.errors, reader.omitted)
@@ -83,117 +102,77 @@ def _or(value: T | None, default: T) -> T:
 
 
 class _Reader(FieldReader):
-    """Reads a scenario along its schema, collecting every problem."""
+    """Reads a scenario along its parts (game/authoring/parts.py), collecting every problem."""
 
-    def __init__(self, stream: Stream) -> None:
-        super().__init__(stream)
-        t, ident, integer, boolean = self.text, self.ident, self.integer, self.boolean
-        self.SCENARIO = Part("the scenario", (
-            "koers", "id", "title", "language", "version", "summary", "minutes", "characters", "start", "scenes",
-            "endings"), {
-            "koers": partial(integer, what="'koers' (the format version)"),
-            "id": partial(ident, what="the scenario id"),
-            "title": partial(t, what="title"),
-            "language": partial(self.choice_of, what="language", options=LANGUAGES),
-            "version": partial(t, what="version"),
-            "summary": partial(t, what="summary"),
-            "minutes": partial(integer, what="minutes"),
-            "characters": partial(self.items, what="characters", read=self.character),
-            "start": partial(ident, what="start"),
-            "scenes": self.scenes,
-            "endings": partial(self.items, what="endings", read=self.ending),
-            "translates": partial(self.choice_of, what="translates", options=LANGUAGES),
-            "goals": partial(self.items, what="goals", read=partial(t, what="goals")),
-            "sources": partial(self.items, what="sources", read=self.source),
-            "meters": partial(self.items, what="meters", read=self.meter),
-            "flags": partial(self.items, what="flags", read=self.flag),
-            "concepts": partial(self.items, what="concepts", read=self.concept),
-            "debrief": self.debrief,
-        })
-        self.SOURCE = Part("a source", ("id", "cite"), {"id": partial(ident, what="source id"), "cite": partial(t, what="cite")})
-        self.CHARACTER = Part("a character", ("id", "name"), {
-            "id": partial(ident, what="character id"), "name": partial(t, what="name"), "role": partial(t, what="role")})
-        self.METER = Part("a meter", ("id", "label", "min", "max", "start"), {
-            "id": partial(ident, what="meter id"), "label": partial(t, what="label"),
-            "min": partial(integer, what="min"), "max": partial(integer, what="max"),
-            "start": partial(integer, what="start"), "shown": partial(boolean, what="shown")})
-        self.FLAG = Part("a flag", ("id",), {"id": partial(ident, what="flag id"), "about": partial(t, what="about")})
-        flags = partial(self.items, what="set", read=partial(ident, what="flag"))
-        cleared = partial(self.items, what="clear", read=partial(ident, what="flag"))
-        # What a route or a timer may change of a choice's outcome.
-        change: dict[str, Read] = {"effects": self.effects, "set": flags, "clear": cleared,
-                  "consequence": partial(t, what="consequence"), "coaching": partial(t, what="coaching")}
-        self.SCENE = Part("a scene", ("id", "speaker", "text", "choices"), {
-            "id": partial(ident, what="scene id"), "title": partial(t, what="title"),
-            "speaker": partial(ident, what="speaker"), "text": partial(self.rich, what="text"),
-            "choices": partial(self.items, what="choices", read=self.choice),
-            "variants": partial(self.items, what="variants", read=self.variant), "timer": self.timer})
-        self.TIMER = Part("a timer", ("seconds", "timeout"), {
-            "seconds": partial(integer, what="seconds"), "timeout": partial(ident, what="timeout"), **change})
-        self.VARIANT = Part("a variant", ("when", "text"), {"when": self.condition, "text": partial(self.rich, what="text")})
-        self.PARAGRAPH = Part("a paragraph with a condition", ("when", "text"), {
-            "when": self.condition, "text": partial(t, what="text"), "else": partial(t, what="else")})
-        self.CHOICE = Part("a choice", ("id", "text", "next"), {
-            "id": partial(ident, what="choice id"), "text": partial(t, what="text"), "next": partial(ident, what="next"),
-            "when": self.condition, "routes": partial(self.items, what="routes", read=self.route),
-            **change, "concepts": partial(self.items, what="concepts", read=partial(ident, what="concepts")),
-            "recommended": partial(boolean, what="recommended"), "rationale": partial(t, what="rationale")})
-        self.ROUTE = Part("a route", ("when",), {"when": self.condition, "next": partial(ident, what="next"), **change})
-        self.CONDITION = Part("a condition", (), {
-            "flag": partial(ident, what="flag"), "not_flag": partial(ident, what="not_flag"),
-            "meter": partial(ident, what="meter"), **{op: partial(integer, what=op) for op in m.COMPARISONS},
-            "any": partial(self.items, what="any", read=self.condition),
-            "all": partial(self.items, what="all", read=self.condition), "not": self.condition})
-        self.ENDING = Part("an ending", ("id", "title", "text"), {
-            "id": partial(ident, what="ending id"), "title": partial(t, what="title"),
-            "text": partial(self.rich, what="text"), "rating": partial(self.choice_of, what="rating", options=RATINGS),
-            "variants": partial(self.items, what="variants", read=self.variant)})
-        self.CONCEPT = Part("a concept", ("id", "name", "what", "how", "why"), {
-            "id": partial(ident, what="concept id"), "name": partial(t, what="name"), "what": partial(t, what="what"),
-            "how": partial(t, what="how"), "why": partial(t, what="why"), "source": partial(ident, what="source")})
-        self.DEBRIEF = Part("the debrief", (), {
-            "reflection": partial(self.items, what="reflection", read=partial(t, what="reflection")),
-            "transfer": partial(t, what="transfer")})
+    def __init__(self, stream: Stream, texts: list[ScalarEvent] | None = None) -> None:
+        self.marked: list[m.Pos] = []  # where the texts still marked for translation are
+        self.texts = texts  # every text read goes here, when given
+        #: What each part's fields become: a model object, or None where a problem was reported.
+        self.build: dict[str, Callable[[Fields], Any]] = {
+            "scenario": self.scenario, "source": self.source, "character": self.character, "meter": self.meter,
+            "flag": self.flag, "scene": self.scene, "timer": self.timer, "variant": self.variant,
+            "paragraph": self.paragraph, "choice": self.choice, "route": self.route, "condition": self.condition,
+            "ending": self.ending, "concept": self.concept, "debrief": self.debrief}
+        super().__init__(stream, PARTS)
+
+    def reader(self, kind: Kind, what: str, owner: str) -> Read:
+        if isinstance(kind, Nested):
+            return partial(self.nested, name=kind.part)
+        if isinstance(kind, Paragraphs):
+            return partial(self.rich, what=what, name=kind.part)
+        if isinstance(kind, Numbers):
+            return self.effects
+        return super().reader(kind, what, owner)
+
+    def nested(self, event: Event, name: str) -> Any:
+        """A mapping read along the part ``name``, and what its fields make."""
+        f = self.fields(event, self.parts[name])
+        return None if f is None else self.build[name](f)
 
     # -- reporting ---------------------------------------------------------
 
-    def rich(self, event: Event, what: str) -> m.Text | None:
-        """A text: plain, or a list of paragraphs of which some have a condition."""
+    def text(self, event: Event, what: str) -> str | None:
+        """Every text of the scenario is read here."""
+        if type(event) is not ScalarEvent:
+            return super().text(event, what)  # which reports the wrong shape
+        value: str = event.value
+        if TRANSLATE in value:
+            self.marked.append(self.stream.find(event, TRANSLATE))
+        if self.texts is not None and what != "version":
+            self.texts.append(event)
+        return value
+
+    def rich(self, event: Event, what: str, name: str) -> m.Text | None:
+        """A text: plain, or a list of paragraphs, each plain or a mapping along the part ``name``."""
         if type(event) is SequenceStartEvent:
-            return m.Text(tuple(self.items(event, what, self.paragraph)))
+            return m.Text(tuple(self.items(event, what, partial(self.paragraph_item, name=name))))
         if type(event) is MappingStartEvent:
             self.wrong(event, f"{what} should be text or a list of paragraphs, not a mapping")
             return None
         assert type(event) is ScalarEvent  # the stream refuses aliases, so what is left is a scalar
-        return m.Text((m.Paragraph(event.value, at=self.at(event)),))
+        return m.Text((m.Paragraph(self.text(event, what) or "", at=self.at(event)),))
 
-    def paragraph(self, event: Event) -> m.Paragraph | None:
+    def paragraph_item(self, event: Event, name: str) -> m.Paragraph | None:
         if type(event) is ScalarEvent:
-            return m.Paragraph(event.value, at=self.at(event))
-        f = self.fields(event, self.PARAGRAPH)
-        if f is None or f.get("when") is None:
+            return m.Paragraph(self.text(event, "text") or "", at=self.at(event))
+        found: m.Paragraph | None = self.nested(event, name)
+        return found
+
+    def paragraph(self, f: Fields) -> m.Paragraph | None:
+        if f.get("when") is None:
             return None
         return m.Paragraph(f.get("text") or "", f.get("when"), f.get("else") or "", at=f.start)
 
     # -- the scenario ------------------------------------------------------
 
-    def scenario(self, event: Event) -> m.Scenario | None:
-        f = self.fields(event, self.SCENARIO)
-        if f is None:
-            return None
-        fmt = f.get("koers")
-        if fmt is not None and fmt != m.FORMAT_VERSION:
-            self.report(f.pos("koers"), "K105", f"format version {fmt} is not supported; this Koers reads version {m.FORMAT_VERSION}")
-        minutes = f.get("minutes")
-        if minutes is not None and minutes < 1:
-            self.report(f.pos("minutes"), "K104", "minutes should be at least 1")
+    def scenario(self, f: Fields) -> m.Scenario:
         return m.Scenario(
             id=f.get("id") or "",
             title=f.get("title") or "",
             language=f.get("language") or "",
             version=f.get("version") or "",
             summary=f.get("summary") or "",
-            minutes=minutes or 0,
+            minutes=f.get("minutes") or 0,
             start=f.get("start") or "",
             goals=tuple(f.get("goals", ())),
             sources=self.keyed(f.get("sources", [])),
@@ -206,33 +185,18 @@ class _Reader(FieldReader):
             debrief=f.get("debrief") or m.Debrief(),
             translates=f.get("translates"),
             path=self.path,
+            marked=tuple(self.marked),
             at=f.start,
             start_at=f.pos("start"),
         )
 
-    def scenes(self, event: Event) -> list[m.Scene]:
-        problems = len(self.errors) + self.omitted
-        scenes = self.items(event, "scenes", self.scene)
-        if type(event) is SequenceStartEvent and not scenes and len(self.errors) + self.omitted == problems:
-            self.error(event, "K101", "the scenario has no scenes")
-        return scenes
-
-    def source(self, event: Event) -> m.Source | None:
-        f = self.fields(event, self.SOURCE)
-        if f is None:
-            return None
+    def source(self, f: Fields) -> m.Source:
         return m.Source(id=f.get("id") or "", cite=f.get("cite") or "", at=f.start)
 
-    def character(self, event: Event) -> m.Character | None:
-        f = self.fields(event, self.CHARACTER)
-        if f is None:
-            return None
+    def character(self, f: Fields) -> m.Character:
         return m.Character(id=f.get("id") or "", name=f.get("name") or "", role=f.get("role") or "", at=f.start)
 
-    def meter(self, event: Event) -> m.Meter | None:
-        f = self.fields(event, self.METER)
-        if f is None:
-            return None
+    def meter(self, f: Fields) -> m.Meter:
         return m.Meter(
             id=f.get("id") or "",
             label=f.get("label") or "",
@@ -243,16 +207,10 @@ class _Reader(FieldReader):
             at=f.start,
         )
 
-    def flag(self, event: Event) -> m.Flag | None:
-        f = self.fields(event, self.FLAG)
-        if f is None:
-            return None
+    def flag(self, f: Fields) -> m.Flag:
         return m.Flag(id=f.get("id") or "", about=f.get("about") or "", at=f.start)
 
-    def scene(self, event: Event) -> m.Scene | None:
-        f = self.fields(event, self.SCENE)
-        if f is None:
-            return None
+    def scene(self, f: Fields) -> m.Scene:
         return m.Scene(
             id=f.get("id") or "",
             title=f.get("title") or "",
@@ -265,14 +223,8 @@ class _Reader(FieldReader):
             speaker_at=f.pos("speaker"),
         )
 
-    def timer(self, event: Event) -> m.Timer | None:
-        f = self.fields(event, self.TIMER)
-        if f is None:
-            return None
-        seconds = f.get("seconds")
-        if seconds is not None and not 1 <= seconds <= 3600:
-            self.report(f.pos("seconds"), "K104", "seconds should be between 1 and 3600")
-        return m.Timer(seconds=seconds or 0, timeout=f.get("timeout") or "", ran_out=self.change(f), at=f.start)
+    def timer(self, f: Fields) -> m.Timer:
+        return m.Timer(seconds=f.get("seconds") or 0, timeout=f.get("timeout") or "", ran_out=self.change(f), at=f.start)
 
     def change(self, f: Fields) -> m.Change:
         """The parts of an outcome a route or a timer gives (the rest is the choice's)."""
@@ -287,16 +239,12 @@ class _Reader(FieldReader):
             next_at=f.pos("next"),
         )
 
-    def variant(self, event: Event) -> m.Variant | None:
-        f = self.fields(event, self.VARIANT)
-        if f is None or f.get("when") is None:
+    def variant(self, f: Fields) -> m.Variant | None:
+        if f.get("when") is None:
             return None
         return m.Variant(when=f.get("when"), text=f.get("text") or _EMPTY, at=f.start)
 
-    def choice(self, event: Event) -> m.Choice | None:
-        f = self.fields(event, self.CHOICE)
-        if f is None:
-            return None
+    def choice(self, f: Fields) -> m.Choice:
         return m.Choice(
             id=f.get("id") or "",
             text=f.get("text") or "",
@@ -315,9 +263,8 @@ class _Reader(FieldReader):
             next_at=f.pos("next"),
         )
 
-    def route(self, event: Event) -> m.Route | None:
-        f = self.fields(event, self.ROUTE)
-        if f is None or f.get("when") is None:
+    def route(self, f: Fields) -> m.Route | None:
+        if f.get("when") is None:
             return None
         if len(f.at) == 1:
             self.report(f.start, "K101", "a route needs what it changes: next, effects, set, clear, consequence or coaching")
@@ -353,10 +300,7 @@ class _Reader(FieldReader):
             if meter is not None and delta is not None:
                 out.append(m.Effect(meter, delta, self.at(key)))
 
-    def condition(self, event: Event) -> m.Condition | None:
-        f = self.fields(event, self.CONDITION)
-        if f is None:
-            return None
+    def condition(self, f: Fields) -> m.Condition | None:
         if not f.at:
             self.report(f.start, "K101", "a condition needs flag, not_flag, meter, any, all or not")
             return None
@@ -389,22 +333,13 @@ class _Reader(FieldReader):
             return None
         return parts[0] if len(parts) == 1 else m.AllOf(tuple(parts), f.start)
 
-    def ending(self, event: Event) -> m.Ending | None:
-        f = self.fields(event, self.ENDING)
-        if f is None:
-            return None
+    def ending(self, f: Fields) -> m.Ending:
         return m.Ending(id=f.get("id") or "", title=f.get("title") or "", text=f.get("text") or _EMPTY,
                         rating=f.get("rating"), variants=tuple(f.get("variants", ())), at=f.start)
 
-    def concept(self, event: Event) -> m.Concept | None:
-        f = self.fields(event, self.CONCEPT)
-        if f is None:
-            return None
+    def concept(self, f: Fields) -> m.Concept:
         return m.Concept(id=f.get("id") or "", name=f.get("name") or "", what=f.get("what") or "",
                          how=f.get("how") or "", why=f.get("why") or "", source=f.get("source"), at=f.start)
 
-    def debrief(self, event: Event) -> m.Debrief:
-        f = self.fields(event, self.DEBRIEF)
-        if f is None:
-            return m.Debrief()
+    def debrief(self, f: Fields) -> m.Debrief:
         return m.Debrief(reflection=tuple(f.get("reflection", ())), transfer=f.get("transfer") or "")

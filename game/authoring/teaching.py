@@ -12,6 +12,7 @@ from game.authoring.walk import conditions
 from game.core import model as m
 from game.core.conditions import Judge
 from game.core.text import plain
+from game.core.vocab import TRANSLATE
 
 Report = Callable[[m.Pos, str, str], None]
 
@@ -65,11 +66,11 @@ def reading(s: m.Scenario, report: Report) -> None:
         if words > MAX_SCENE_WORDS:
             report(scene.at, "K310", f"scene '{scene.id}' runs to {words} words; above about {MAX_SCENE_WORDS} it no longer fits an 80x24 screen with its choices")
         for choice in scene.choices:
-            if len(plain(" ".join(choice.text.split()))) > MAX_CHOICE_CHARS:
+            if len(_read(" ".join(choice.text.split()))) > MAX_CHOICE_CHARS:
                 report(choice.at, "K311", f"choice '{choice.id}' is {len(choice.text.strip())} characters; keep a choice under {MAX_CHOICE_CHARS}, one or two lines on screen")
         if scene.timer is None or not scene.timer.seconds:
             continue
-        read = words + sum(len(plain(c.text).split()) for c in scene.choices)
+        read = words + sum(len(_read(c.text).split()) for c in scene.choices)
         needed = round(read * 60 / READING_SPEED + READING_MARGIN)
         if scene.timer.seconds < needed:
             report(scene.timer.at, "K219", f"the timer gives {scene.timer.seconds} s for {read} words; at {READING_SPEED} words a minute plus {READING_MARGIN} s a reader needs {needed} s, so a slow or second-language reader would time out into the reflex")
@@ -137,4 +138,9 @@ def _what_it_does(outcome: m.Outcome) -> tuple[object, ...]:
 
 def _words(text: m.Text) -> int:
     """The words of ``text`` at its longest: each paragraph or its else, whichever is longer."""
-    return sum(max(len(plain(p.text).split()), len(plain(p.otherwise).split())) for p in text.paragraphs)
+    return sum(max(len(_read(p.text).split()), len(_read(p.otherwise).split())) for p in text.paragraphs)
+
+
+def _read(text: str) -> str:
+    """``text`` as the player reads it: no emphasis marks, nor a marker for the translator."""
+    return plain(text.replace(TRANSLATE, ""))

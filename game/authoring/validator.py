@@ -16,11 +16,13 @@ from game.authoring.teaching import offered_together, reading, teaching
 from game.authoring.walk import changes, conditions
 from game.core import model as m
 from game.core.diagnostics import MAX_KEPT, Diagnostic, Severity, shown
+from game.core.vocab import TRANSLATE
 
 MAX_CHOICES = 9
 SUGGESTION_WORK = 100_000  # names compared for "did you mean": a few for a scenario of 10,000 scenes
 MAX_OVERFLOW_WORK = 2_000_000  # meters times scenes; beyond it K216 is not looked for
 WIDEN_AFTER = 8  # growths of a meter's range at one scene of a loop before it goes to the limit
+MARKED_SHOWN = 10  # texts still to translate named one by one; the rest are counted
 
 
 
@@ -147,6 +149,12 @@ class _Checker:
                 self.report(character.at, empty, f"character '{character.id}' has no name")
         if not self.s.title.strip():
             self.report(self.s.at, empty, "the scenario has no title")
+        marked = self.s.marked
+        for at in marked[:MARKED_SHOWN]:
+            self.report(at, "K224", f"text still marked {TRANSLATE}: translate it and remove the marker")
+        if len(marked) > MARKED_SHOWN:
+            self.report(marked[MARKED_SHOWN], "K224", f"{len(marked) - MARKED_SHOWN:,} more texts are marked {TRANSLATE} from here on, "
+                        f"{len(marked):,} in all; search the file for {TRANSLATE}")
 
     def references(self) -> None:
         s = self.s

@@ -40,7 +40,7 @@ from game.core.diagnostics import Diagnostic, ScenarioError
 from game.core.model import Pos
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "Stream", "Event", "ScalarEvent", "SequenceStartEvent", "MappingStartEvent",
-           "SequenceEndEvent", "MappingEndEvent", "byte_position"]
+           "SequenceEndEvent", "MappingEndEvent", "byte_position", "span"]
 
 
 class PyParser(Reader, Scanner, Parser):
@@ -67,6 +67,12 @@ _OPEN = (SequenceStartEvent, MappingStartEvent)
 _CLOSE = (SequenceEndEvent, MappingEndEvent)
 
 
+def span(event: Event) -> tuple[int, int]:
+    """Where an event starts and ends, as offsets into the text parsed."""
+    start, end = event.start_mark, event.end_mark
+    return (start.index if start is not None else 0, end.index if end is not None else 0)
+
+
 def byte_position(data: bytes, offset: int) -> Pos:
     """Line and column of a byte offset, for problems found before decoding."""
     breaks = list(_BYTE_BREAK.finditer(data, 0, offset))
@@ -91,7 +97,14 @@ class Stream:
         self._depth = 0
 
     def pos(self, event: Event) -> Pos:
-        index = event.start_mark.index if event.start_mark is not None else 0
+        return self._at(event.start_mark.index if event.start_mark is not None else 0)
+
+    def find(self, event: Event, words: str) -> Pos:
+        """Where ``words`` are written in the node ``event`` starts (a scalar), or where it starts."""
+        index = self._text.find(words, *span(event))
+        return self.pos(event) if index < 0 else self._at(index)
+
+    def _at(self, index: int) -> Pos:
         line = bisect.bisect_right(self._starts, index)
         return Pos(line, index - self._starts[line - 1] + 1)
 

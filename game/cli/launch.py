@@ -17,7 +17,7 @@ EXIT_OK, EXIT_ERRORS = 0, 2
 
 def play(args: argparse.Namespace) -> int:
     from game.render.i18n import tr
-    from game.prefs import default_prefs_path, default_saves_dir, load_prefs, save_prefs
+    from game.prefs import default_prefs_path, default_saves_dir, exports_dir, load_prefs, save_prefs
     from game.core.text import clean, is_utf8, typed_name
 
     given = {}
@@ -63,7 +63,8 @@ def play(args: argparse.Namespace) -> int:
                 return EXIT_OK
             player, session = answers[0], session or answers[1]
         save_prefs(prefs_path, prefs._replace(player=player, session=session, lang=lang))
-        return PlainPlayer(scenario, saves_dir, player, session, lang, prefs.timers, sys.stdin, sys.stdout).play()
+        return PlainPlayer(scenario, saves_dir, player, session, lang, prefs.timers, sys.stdin, sys.stdout,
+                           exports_dir=exports_dir(saves_dir)).play()
 
     from game.tui.app import make_app
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from game import __version__
 from game.core.vocab import LANGUAGES
+from game.cli import graph, imports, new, schema, watch, xapi
 from game.cli.launch import play
 
 if TYPE_CHECKING:
@@ -59,8 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     _shared_options(p, top=False, session=_PLAY_SESSION)
 
-    p = sub.add_parser("validate", help="check scenario files and report every problem")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    new.add_parser(sub)
+    p = sub.add_parser("validate", help="check scenario files, and the scenarios in folders, and report every problem")
+    p.add_argument("files", nargs="+", metavar="FILE", help="a scenario file, or a folder of them (its *.yaml and *.yml files)")
     p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -70,10 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=None, metavar="N", help="play N seeded random playthroughs instead of every path")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", choices=("text", "json"), default="text")
+    graph.add_parser(sub)
+    schema.add_parser(sub)
 
     p = sub.add_parser("debrief", help="debrief a group from its saved playthroughs")
     p.add_argument("paths", nargs="+", metavar="PATH", help="save files, or folders of them")
-    p.add_argument("--export", metavar="FILE", type=Path, help="write a report: FILE.md, FILE.html or FILE.csv")
+    p.add_argument("--export", metavar="FILE", type=Path, help="write a report: FILE.md, FILE.html or FILE.csv; "
+                   "or the learning records, FILE.xapi.json")
     p.add_argument("--language", choices=LANGUAGES, dest="lang", default=argparse.SUPPRESS,
                    help="the same as --lang: the language of the report")
     p.add_argument("--names", action="store_true", help="show the players' pseudonyms (by default: player 1, 2, ...)")
@@ -81,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="off unless given: hide every count of fewer than N players, and any that would give one away "
                         "(N is 5 if left out)")
     _shared_options(p, top=False, session="only the playthroughs of this session")
+    xapi.add_options(p)
+    watch.add_parser(sub)
+    imports.add_parser(sub)
+    xapi.add_parser(sub)
     return parser
 
 
@@ -94,7 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.plain = False
     command = args.command or "play"
     try:
-        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief}[command](args)
+        return {"play": play, "list": _list, "new": new.run, "validate": _validate, "explore": _explore,
+                "graph": graph.run, "schema": schema.run, "debrief": _debrief, "watch": watch.run,
+                "import": imports.run, "xapi": xapi.run}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -157,7 +168,9 @@ def _validate(args: argparse.Namespace) -> int:
     counts = {sev: sum(d.severity is sev for d in found) for sev in Severity}
     if args.format == "text":
         n, more = len(results), sum(r.omitted for r in results)
-        summary = f"{n} file{'s' * (n != 1)}: {counts[Severity.ERROR]:,} errors, {counts[Severity.WARNING]:,} warnings, {counts[Severity.INFO]:,} notes"
+        errors, warnings, notes = (counts[s] for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+        summary = (f"{n} file{'s' * (n != 1)}: {errors:,} error{'s' * (errors != 1)}, "
+                   f"{warnings:,} warning{'s' * (warnings != 1)}, {notes:,} note{'s' * (notes != 1)}")
         print(summary + (f", and {more:,} more problems" if more else ""), file=sys.stderr)
     if counts[Severity.ERROR] or any(r.scenario is None for r in results):
         return EXIT_ERRORS
@@ -194,6 +207,8 @@ def _explore(args: argparse.Namespace) -> int:
 
 
 def _debrief(args: argparse.Namespace) -> int:
+    if xapi.is_export(args.export):
+        return xapi.export(args)
     from game.debrief import group
     from game.debrief.collect import collect
     from game.render.group_export import EXPORTS, FORMATS, to_text
@@ -201,7 +216,7 @@ def _debrief(args: argparse.Namespace) -> int:
 
     fmt = FORMATS.get(args.export.suffix.lower()) if args.export else None
     if args.export and fmt is None:
-        print(f"koers debrief: cannot tell the format of '{clean(str(args.export))}': end it in .md, .html or .csv", file=sys.stderr)
+        print(f"koers debrief: cannot tell the format of '{clean(str(args.export))}': end it in .md, .html, .csv or .xapi.json", file=sys.stderr)
         return EXIT_ERRORS
     if args.min_group < 1:
         print("koers debrief: --min-group needs a number of 1 or more", file=sys.stderr)

@@ -35,6 +35,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K009": (E, "complex-key"),
     "K010": (E, "several-documents"),
     "K011": (E, "unreadable"),
+    # Writing a file Koers was asked to write (`koers graph --output`, `koers schema --output`, `koers new`).
+    "K012": (E, "cannot-write"),
+    # Reading a folder of scenarios (`koers validate DIR`).
+    "K013": (E, "no-scenario-files"),
     # The shape of the data.
     "K101": (E, "missing-field"),
     "K102": (E, "wrong-type"),
@@ -65,6 +69,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K221": (W, "always-shown"),
     "K222": (W, "same-words-offered"),
     "K223": (W, "duplicate-scenario"),
+    "K224": (W, "marked-for-translation"),
     # Teaching quality.
     "K301": (W, "judging-consequence"),
     "K302": (W, "fake-choice"),
@@ -77,6 +82,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     "K309": (W, "too-many-concepts"),
     "K310": (W, "long-scene"),
     "K311": (W, "long-choice"),
+    # Importing a Twine story (game/authoring/twee.py, twee_text.py and from_twee.py).
+    "T001": (E, "twee-unreadable"),
+    "T002": (E, "twee-too-large"),
+    "T003": (E, "twee-not-utf8"),
+    "T004": (E, "no-passages"),
+    "T005": (E, "missing-passage"),
+    "T006": (E, "duplicate-passage"),
+    "T007": (W, "condition-not-converted"),
+    "T008": (W, "not-converted"),
+    "T009": (E, "output-not-written"),
     # Reading a save (game/saves/codec.py; each code is explained in docs/saves.md).
     "S001": (E, "save-json-syntax"),
     "S002": (E, "save-too-large"),
@@ -93,6 +108,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     # Reading saves for a group debrief (game/debrief/group.py; see docs/group-debrief.md).
     "G001": (I, "duplicate-playthrough"),
     "G002": (W, "scenario-not-found"),
+    # Learning records (game/render/xapi.py; see docs/xapi.md).
+    "X001": (W, "playthrough-does-not-fit"),
 }
 
 

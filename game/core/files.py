@@ -7,9 +7,11 @@ memory runs out), and no file is read past its limit.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+import tempfile
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # not on Windows, which has no named pipes in folders
 _BINARY = getattr(os, "O_BINARY", 0)  # only on Windows, where a file opens in text mode without it
@@ -70,3 +72,44 @@ def write_private(folder: str | os.PathLike[str], stem: str, suffix: str, text: 
             raise
         return path
     raise OSError(errno.EEXIST, "too many files of that name")
+
+
+def write_whole(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a crash or a full disk
+    leaves an old file as it was, never half written. A link is followed; a
+    device or a pipe (/dev/stdout) is written to as it is. A new file is made
+    as any other (the umask decides who may read it). Raises OSError."""
+    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        return
+    target = os.path.realpath(path)
+    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_new(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to a new file ``path``, never over one that exists
+    (FileExistsError), and remove what was written when writing fails (a full
+    disk): unlike :func:`write_whole`, which replaces a file. Raises OSError."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+    try:
+        with open(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        os.unlink(path)
+        raise

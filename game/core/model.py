@@ -412,6 +412,7 @@ class Scenario:
     translates: str | None = None
     path: str = attrs.field(default="", eq=False)
     digest: str = attrs.field(default="", eq=False, repr=False)
+    marked: tuple[Pos, ...] = attrs.field(default=(), eq=False, repr=False)  # texts still marked [translate]
     at: Pos = _at()
     start_at: Pos = _at()
 

@@ -1,7 +1,8 @@
 """A playthrough in progress, as a value.
 
-``Run.start(scenario)`` gives the state before the first choice; ``run.choose``
-returns a new Run and leaves the old one as it was. The UI, the plain player,
+``Run.start(scenario)`` gives the state before the first choice (or, for a
+preview, a scene in a chosen state); ``run.choose`` returns a new Run and
+leaves the old one as it was. The UI, the plain player,
 the explorer and the saves all go through here.
 """
 
@@ -38,12 +39,22 @@ class Run:
     meters: Mapping[str, int]
     flags: frozenset[str] = frozenset()
     steps: tuple[Step, ...] = ()
+    #: Where the run began, and its meters and flags then: the scenario's start, or the state a preview chose.
+    origin: tuple[str, Mapping[str, int], frozenset[str]] = attrs.field(
+        default=attrs.Factory(lambda run: (run.at, dict(run.meters), run.flags), takes_self=True), repr=False)
 
     @classmethod
-    def start(cls, scenario: m.Scenario) -> Run:
-        if scenario.start not in scenario.scenes:
-            raise RunError(f"the scenario starts at '{scenario.start}', which is not a scene")
-        return cls(scenario, scenario.start, {k: v.start for k, v in scenario.meters.items()}).arrived()
+    def start(cls, scenario: m.Scenario, at: str | None = None, meters: Mapping[str, int] | None = None,
+              flags: frozenset[str] = frozenset()) -> Run:
+        """The state before the first choice. By default the scenario's start with
+        every meter at its start value; a preview (``koers watch --at``) gives
+        another scene ``at``, some ``meters``' values (the others start as
+        usual) and ``flags`` set, and the caller checks that they exist."""
+        where = scenario.start if at is None else at
+        if where not in scenario.scenes:
+            raise RunError(f"the scenario starts at '{where}', which is not a scene")
+        values = {k: v.start for k, v in scenario.meters.items()} | dict(meters or {})
+        return cls(scenario, where, values, flags).arrived()
 
     def arrived(self) -> Run:
         """This run, if the story can go on from where it is: an ending, or a
@@ -98,7 +109,7 @@ class Run:
     def before(self, index: int) -> tuple[Mapping[str, int], frozenset[str]]:
         """The meters and flags as they stood when step ``index`` was taken."""
         if index == 0:
-            return {k: v.start for k, v in self.scenario.meters.items()}, frozenset()
+            return self.origin[1], self.origin[2]
         step = self.steps[index - 1]
         return step.meters, step.flags
 
@@ -145,7 +156,8 @@ class Run:
 
     def replay(self, steps: int) -> Run:
         """The state after the first ``steps`` decisions, as if replayed."""
-        run = Run.start(self.scenario)
+        at, meters, flags = self.origin
+        run = Run.start(self.scenario, at, meters, flags)
         for step in self.steps[:steps]:
             run = run.choose(step.choice, step.ms, step.timed_out)
         return run

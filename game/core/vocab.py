@@ -12,3 +12,7 @@ RATINGS = ("strong", "mixed", "weak")
 #: How timed decisions run: as written, at double time, or not at all.
 Timers = Literal["on", "slow", "off"]
 TIMERS: tuple[Timers, ...] = get_args(Timers)
+
+#: Marks a text still to be translated: ``koers new --translate`` writes it
+#: before every text of the original, and the validator warns (K224) while one is left.
+TRANSLATE = "[translate]"

@@ -34,9 +34,10 @@ class Note:
     facts: Mapping[str, object] = attrs.field(factory=dict)
 
 
-def replay(playthrough: Playthrough, scenario: m.Scenario) -> tuple[Run, list[Note]]:
+def replay(playthrough: Playthrough, scenario: m.Scenario, start: Run | None = None) -> tuple[Run, list[Note]]:
     """The Run a save stands for, replayed by scene and choice ids on
-    ``scenario``, and notes about anything that did not fit.
+    ``scenario`` (from ``start``, a preview's chosen state, when given), and
+    notes about anything that did not fit.
 
     Replay stops at the first step whose scene is not where the story now is,
     or whose choice is gone or not available; the steps before it are kept
@@ -53,7 +54,7 @@ def replay(playthrough: Playthrough, scenario: m.Scenario) -> tuple[Run, list[No
     changed = saved.digest != scenario.digest and not other_language
     versions = {"before": saved.version, "now": scenario.version}
 
-    run = Run.start(scenario)
+    run = Run.start(scenario) if start is None else start
     kept = 0
     for step in playthrough.steps:
         if run.at != step.scene:

@@ -5,6 +5,7 @@ is cleaned of control characters and can never run as a formula."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Iterator
 
@@ -29,20 +30,25 @@ def _cell(value: object) -> str:
 COUNT_COLUMNS = ("session", "scenario", "version", "table", "decision", "scene", "item", "text", "count")
 
 
+def _line(cells: list[str]) -> str:
+    """Cells as one line of CSV, each quoted where it needs to be, without the line's end."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(cells)
+    return buf.getvalue()
+
+
 def to_csv(report: Report) -> str:
     """One row per decision per playthrough; with --min-group, the report's
     counts instead, one per row, since rows of single playthroughs would let
     every small group be counted out (docs/group-debrief.md). Column names and
     words in the report's language."""
     lang = report.language
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
     if any(d.min_group > 1 for d in report.debriefs):
-        writer.writerow([tr(lang, f"csv.{c}") for c in COUNT_COLUMNS])
-        for row in _count_rows(report):
-            writer.writerow([_cell(v) for v in row])
-        return buf.getvalue()
-    writer.writerow([tr(lang, f"csv.{c}") for c in CSV_COLUMNS])
+        lines = [_line([tr(lang, f"csv.{c}") for c in COUNT_COLUMNS])]
+        lines += (_line([_cell(v) for v in row]) for row in _count_rows(report))
+        return "\r\n".join(lines) + "\r\n"
+    lines = [_line([tr(lang, f"csv.{c}") for c in CSV_COLUMNS])]
+    cell = functools.cache(_cell)  # a room's rows repeat its session, languages and versions
     hidden, yes, no = tr(lang, "csv.hidden"), tr(lang, "csv.yes"), tr(lang, "csv.no")
     for d in report.debriefs:
         scenes = d.scenario.scenes
@@ -50,41 +56,40 @@ def to_csv(report: Report) -> str:
             (dec.scene.id, c.id) for dec in d.decisions for o in dec.options if o.count.count is None for c in o.choices
         }
         hidden_endings = {e.id for e, c in d.endings if c.count is None}
-        # A room of 10,000 makes 120,000 rows of the same few choices: each choice's
-        # cells are made (its words cleaned) once, not once per row.
-        cells: dict[tuple[str, str, bool], list[str]] = {}
+        # A room of 10,000 makes 100,000 rows of the same few choices: the cells of
+        # each choice, ending and player are made (cleaned, quoted) once, and a row
+        # joins them with its own number and time, which need no quotes (the 2x
+        # goal in docs/performance.md).
+        @functools.cache
+        def step_cells(scene_id: str, choice_id: str, timed_out: bool) -> tuple[str, str]:
+            if (scene_id, choice_id) in private:  # and whether time ran out, which would say which
+                return _line([_cell(scene_id), hidden, ""]), _line([hidden])
+            scene = scenes.get(scene_id)
+            choice = scene.choice(choice_id) if scene else None
+            text = flat(choice.text) if choice else ""
+            return _line([_cell(scene_id), _cell(choice_id), _cell(text)]), _line([yes if timed_out else no])
 
-        def step_cells(scene_id: str, choice_id: str, timed_out: bool) -> list[str]:
-            key = (scene_id, choice_id, timed_out)
-            if key not in cells:
-                scene = scenes.get(scene_id)
-                choice = scene.choice(choice_id) if scene else None
-                if (scene_id, choice_id) in private:  # and whether time ran out, which would say which
-                    cells[key] = [_cell(scene_id), hidden, "", hidden]
-                else:
-                    cells[key] = [_cell(scene_id), _cell(choice_id), _cell(flat(choice.text) if choice else ""),
-                                  yes if timed_out else no]
-            return cells[key]
+        @functools.cache
+        def ending_cells(ending_id: str | None) -> str:
+            if ending_id in hidden_endings:
+                return _line([hidden, ""])
+            ending = d.scenario.endings.get(ending_id) if ending_id else None
+            rating = tr(lang, f"rating.{ending.rating}") if ending and ending.rating else ""
+            return _line([_cell(ending_id or ""), _cell(rating)])
 
+        passing = {sid for sid, scene in scenes.items() if not scene.is_decision}  # a scene the file lost counts
         for number, player, p in d.players():
             who = p.player if d.names else tr(lang, "csv.player_n", n=player)
-            ending = d.scenario.endings.get(p.ending) if p.ending else None
-            if p.ending in hidden_endings:
-                ending_cells = [hidden, ""]
-            else:
-                rating = tr(lang, f"rating.{ending.rating}") if ending and ending.rating else ""
-                ending_cells = [_cell(p.ending or ""), _cell(rating)]
-            first = [_cell(v) for v in (p.session or "", who, number, p.scenario.language, p.scenario.version)]
+            first = _line([cell(v) for v in (p.session or "", who, number, p.scenario.language, p.scenario.version)])
+            last = ending_cells(p.ending)
             decision = 0
             for step in p.steps:
-                scene = scenes.get(step.scene)
-                if scene is not None and not scene.is_decision:
+                if step.scene in passing:
                     continue
                 decision += 1
-                scene_cell, *choice_cells, late = step_cells(step.scene, step.choice, step.timed_out)
-                writer.writerow([*first, str(decision), scene_cell, *choice_cells, f"{step.ms / 1000:.1f}", late,
-                                 *ending_cells])
-    return buf.getvalue()
+                choice_cells, late = step_cells(step.scene, step.choice, step.timed_out)
+                lines.append(f"{first},{decision},{choice_cells},{step.ms / 1000:.1f},{late},{last}")
+    return "\r\n".join(lines) + "\r\n"
 
 
 def _count_rows(report: Report) -> Iterator[tuple[object, ...]]:

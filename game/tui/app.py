@@ -312,6 +312,7 @@ class KoersApp(App[None]):
         ]
         if isinstance(screen, DebriefScreen):
             found.append((self.tr("cmd.export"), self.tr("cmd.export_help"), screen.action_export))
+            found.append((self.tr("cmd.export_record"), self.tr("cmd.export_record_help"), screen.action_export_record))
         found += [
             (self.tr("cmd.screenshot"), self.tr("cmd.screenshot_help"), self.action_take_screenshot),
             (self.tr("cmd.quit"), self.tr("cmd.quit_help"), self.action_quit),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 
 class DebriefScreen(KoersScreen):
-    BINDINGS = [("escape", "back", ""), ("e", "export", ""), ("r", "reflect", "")]
+    BINDINGS = [("escape", "back", ""), ("e", "export", ""), ("x", "export_record", ""), ("r", "reflect", "")]
 
     class ReplayFrom(Message):
         """The player wants to take decision ``step`` (from 0) again, in a new playthrough."""
@@ -114,7 +115,9 @@ class DebriefScreen(KoersScreen):
             if d.transfer:
                 yield Static(plain(t("debrief.transfer"), "bold"), classes="section")
                 yield Static(plain(d.transfer))
-            yield Button(Content(t("debrief.export")), id="export", variant="primary")
+            with Horizontal(classes="exports"):
+                yield Button(Content(t("debrief.export")), id="export", variant="primary")
+                yield Button(Content(t("debrief.export_record")), id="export-record")
         yield Static(id="exported", markup=False)
         yield Static(plain(self.koers.tr("debrief.hint")), id="hint")
 
@@ -172,22 +175,36 @@ class DebriefScreen(KoersScreen):
         button_id = event.button.id or ""
         if button_id == "export":
             self.action_export()
+        elif button_id == "export-record":
+            self.action_export_record()
         elif button_id.startswith("replay-"):
             self.post_message(self.ReplayFrom(self.session, int(button_id.removeprefix("replay-"))))
 
     def action_export(self) -> None:
         """Write the debrief as Markdown, readable by the player only, to their
         documents (never the saves folder: it holds their private answers)."""
-        from game.core.files import write_private
         from game.render.personal import to_markdown
+
+        self._export(".md", lambda: to_markdown(self.debrief(), self.scenario.language))
+
+    def action_export_record(self) -> None:
+        """Write the player's learning record (their xAPI statements) beside the debrief exports."""
+        from game.authoring.library import bundled_dir
+        from game.render.xapi import own_record
+
+        folders = [*([bundled_dir()] if self.koers.bundled else []), *self.koers.scenario_dirs]
+        self._export(".xapi.json", lambda: own_record(self.session.playthrough, self.scenario, folders))
+
+    def _export(self, suffix: str, text: Callable[[], str]) -> None:
+        from game.core.files import write_private
+        from game.render.xapi import Unfit
 
         stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
         try:
-            path = write_private(self.koers.exports_dir, f"debrief-{self.scenario.id}-{stamp}", ".md",
-                                 to_markdown(self.debrief(), self.scenario.language))
-        except OSError as exc:
-            self.koers.notify(self.koers.tr("debrief.export_failed", reason=exc.strerror or str(exc)), severity="error",
-                            markup=False)
+            path = write_private(self.koers.exports_dir, f"debrief-{self.scenario.id}-{stamp}", suffix, text())
+        except (OSError, Unfit) as exc:
+            reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+            self.koers.notify(self.koers.tr("debrief.export_failed", reason=reason), severity="error", markup=False)
             return
         self.exported = Path(path)
         notice = self.query_one("#exported", Static)

@@ -20,6 +20,7 @@ KEYS = (
     ("? F1", "key.help"),
     ("r", "key.reflect"),
     ("e", "key.export"),
+    ("x", "key.export_record"),
     ("Del", "key.discard"),
     ("s", "key.settings"),
     ("Esc", "key.back"),
@@ -31,13 +32,13 @@ KEYS = (
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [("escape,question_mark,f1,q", "dismiss", "")]
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, keys: tuple[tuple[str, str], ...] = KEYS) -> None:
         super().__init__()
-        self.lang = lang
+        self.lang, self.keys = lang, keys
 
     def compose(self) -> ComposeResult:
         t = partial(tr, self.lang)
-        rows = [Content.assemble((f"{key:>9}  ", "bold"), t(what)) for key, what in KEYS]
+        rows = [Content.assemble((f"{key:>9}  ", "bold"), t(what)) for key, what in self.keys]
         with Vertical(id="help", classes="dialog"):
             yield Static(Content.styled(t("help.title"), "bold"), classes="dialog-title")
             yield Static(Content("\n").join(rows))
