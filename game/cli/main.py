@@ -66,8 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
-    p = sub.add_parser("explore", help="walk every path through a scenario (or, when the paths are too many, "
-                                       "sample 3,000 random playthroughs, and say so)")
+    p = sub.add_parser("explore", help="explore every state a scenario can reach: the endings, one shortest path to each, "
+                                       "what is never available or shown (past 250,000 states, random playthroughs, and it says so)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--samples", type=int, default=None, metavar="N", help="play N seeded random playthroughs instead of every path")
     p.add_argument("--seed", type=int, default=0)

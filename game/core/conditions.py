@@ -31,8 +31,8 @@ class Judge:
     def can_hold(self, cond: m.Condition | None) -> bool:
         if cond is None:
             return True
-        ways = _ways(cond, negated=False)
-        return ways is None or any(self._possible(way) for way in ways)
+        found = ways(cond)
+        return found is None or any(self._possible(way) for way in found)
 
     def always_holds(self, cond: m.Condition | None) -> bool:
         return cond is None or not self.can_hold(m.Not(cond))
@@ -51,7 +51,7 @@ class Judge:
             if meter is None:
                 continue  # an undeclared meter is K204's to report
             lo, hi = ranges.get(leaf.meter, (meter.min, meter.max))
-            clo, chi = _interval(leaf)
+            clo, chi = interval(leaf)
             lo, hi = max(lo, clo), min(hi, chi)
             if lo > hi:
                 return False
@@ -59,22 +59,22 @@ class Judge:
         return True
 
 
-def _ways(cond: m.Condition, negated: bool) -> list[tuple[Leaf, ...]] | None:
+def ways(cond: m.Condition, negated: bool = False) -> list[tuple[Leaf, ...]] | None:
     """The ways ``cond`` (or, ``negated``, its opposite) can hold, or None when there are too many."""
     if isinstance(cond, m.Not):
-        return _ways(cond.part, not negated)
+        return ways(cond.part, not negated)
     if isinstance(cond, m.FlagIs):
         return [(m.FlagIs(cond.flag, cond.value != negated),)]
     if isinstance(cond, m.MeterCompare):
         return [(m.MeterCompare(cond.meter, _OPPOSITE[cond.op] if negated else cond.op, cond.value),)]
-    parts = [_ways(p, negated) for p in cond.parts]
+    parts = [ways(p, negated) for p in cond.parts]
     if any(p is None for p in parts):
         return None
     # `all` holds when every part does, `any` when one does; negated, the other way round.
     every = isinstance(cond, m.AllOf) != negated
     if not every:
-        ways = [way for p in parts for way in p]  # type: ignore[union-attr]
-        return ways if len(ways) <= MAX_WAYS else None
+        either = [way for p in parts for way in p]  # type: ignore[union-attr]
+        return either if len(either) <= MAX_WAYS else None
     total = 1
     for p in parts:
         total *= len(p)  # type: ignore[arg-type]
@@ -83,7 +83,7 @@ def _ways(cond: m.Condition, negated: bool) -> list[tuple[Leaf, ...]] | None:
     return [tuple(leaf for way in combo for leaf in way) for combo in itertools.product(*parts)]  # type: ignore[arg-type]
 
 
-def _interval(cond: m.MeterCompare) -> tuple[float, float]:
+def interval(cond: m.MeterCompare) -> tuple[float, float]:
     """The values a meter may have for ``cond`` to hold (meters are whole numbers)."""
     v = cond.value
     return {
