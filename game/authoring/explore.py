@@ -359,9 +359,9 @@ def format_report(report: Report) -> str:
     for path in report.stuck:
         lines.append(f"stuck: no choice available after {' > '.join(path)}")
     t = typical(s)
+    minutes = f"{t.minutes} minute{'s' * (t.minutes != 1)}"
     lines.append(f"typical path ({t.playthroughs:,} random playthroughs): {t.decisions} decisions, {t.words:,} words: "
-                 f"about {t.minutes} minutes ({READING_SPEED} words a minute, {DECIDING} s a decision); "
-                 f"the file says {s.minutes}")
+                 f"about {minutes} ({READING_SPEED} words a minute, {DECIDING} s a decision); the file says {s.minutes}")
     return "\n".join(lines)
 
 
