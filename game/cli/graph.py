@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from game.authoring.library import load_playable
     from game.cli.main import EXIT_ERRORS, EXIT_OK
     from game.core.diagnostics import ScenarioError
-    from game.core.files import write_whole
+    from game.cli.output import put
     from game.core.text import clean
     from game.render import graph as words
 
@@ -60,15 +60,10 @@ def run(args: argparse.Namespace) -> int:
         if svg is None:
             print(f"{clean(args.file)}: the page holds the outline only: "
                   f"{'Graphviz (dot) is not installed' if failure is None else clean(failure)}", file=sys.stderr)
-    if args.output is None:
-        sys.stdout.write(text)
-        return EXIT_OK
-    try:
-        write_whole(args.output, text)
-    except OSError as exc:
-        print(f"{clean(str(args.output))}:1:1: K012 cannot write the map: {exc.strerror or exc}", file=sys.stderr)
+    if not put(text, args.output, "the map"):
         return EXIT_ERRORS
-    print(f"Wrote {clean(str(args.output))}: {len(scenario.scenes)} scenes, {len(scenario.endings)} endings.")
+    if args.output is not None:
+        print(f"Wrote {clean(str(args.output))}: {len(scenario.scenes)} scenes, {len(scenario.endings)} endings.")
     return EXIT_OK
 
 
