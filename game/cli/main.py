@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from game import __version__
 from game.core.vocab import LANGUAGES
+from game.cli import serve
 from game.cli.launch import play
 
 if TYPE_CHECKING:
@@ -21,7 +22,8 @@ EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
 
 #: Options that mean the same before the command and after it: ``koers --scenarios DIR list``
 #: and ``koers list --scenarios DIR`` are one thing. Their value when given nowhere.
-SHARED: dict[str, object] = {"scenarios": [], "saves": None, "player": None, "session": None, "lang": None}
+SHARED: dict[str, object] = {"scenarios": [], "saves": None, "player": None, "session": None, "lang": None,
+                             "settings": None}
 
 
 def _shared_options(parser: argparse.ArgumentParser, top: bool, session: str) -> None:
@@ -36,6 +38,8 @@ def _shared_options(parser: argparse.ArgumentParser, top: bool, session: str) ->
     parser.add_argument("--session", metavar="CODE", default=unset, help=session)
     parser.add_argument("--lang", choices=LANGUAGES, default=unset,
                         help="interface language (remembered); for debrief, the language of the report")
+    parser.add_argument("--settings", metavar="FILE", type=Path, default=unset,
+                        help="remember the player's settings in FILE (default: settings.json in your user config folder)")
 
 
 _PLAY_SESSION = "the session code your trainer gave (remembered)"
@@ -81,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="off unless given: hide every count of fewer than N players, and any that would give one away "
                         "(N is 5 if left out)")
     _shared_options(p, top=False, session="only the playthroughs of this session")
+    serve.register(sub)
     return parser
 
 
@@ -94,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.plain = False
     command = args.command or "play"
     try:
-        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief}[command](args)
+        return {"play": play, "list": _list, "validate": _validate, "explore": _explore, "debrief": _debrief,
+                "serve": serve.serve}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

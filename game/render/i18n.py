@@ -16,6 +16,9 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
     "en": {
         "app.subtitle": "practise the hard moments of leading",
         "app.saved": "Your playthrough is saved; start Koers again to go on where you left off.",
+        "room.stay": "You are playing in your trainer's room: Koers stays open here. To stop, close this browser tab; your playthrough is saved.",
+        "room.no_export": "In the room your debrief is not exported to the trainer's computer. Write down what you want to keep.",
+        "room.hint": "Enter play · Del discard · ? help · s settings",
         "library.title": "Scenarios",
         "library.resume": "Unfinished playthroughs",
         "library.none": "No scenarios found.",
@@ -256,6 +259,9 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
     "nl": {
         "app.subtitle": "oefen de lastige momenten van leidinggeven",
         "app.saved": "Je speelronde is opgeslagen; start Koers opnieuw om verder te gaan waar je was.",
+        "room.stay": "Je speelt in de ruimte van je trainer: Koers blijft hier open. Wil je stoppen, sluit dan dit tabblad; je speelronde is opgeslagen.",
+        "room.no_export": "In de workshop wordt je debrief niet op de computer van je trainer bewaard. Schrijf op wat je wilt houden.",
+        "room.hint": "Enter spelen · Del weggooien · ? hulp · s instellingen",
         "library.title": "Scenario's",
         "library.resume": "Onafgemaakte speelrondes",
         "library.none": "Geen scenario's gevonden.",

@@ -114,7 +114,8 @@ class DebriefScreen(KoersScreen):
             if d.transfer:
                 yield Static(plain(t("debrief.transfer"), "bold"), classes="section")
                 yield Static(plain(d.transfer))
-            yield Button(Content(t("debrief.export")), id="export", variant="primary")
+            if not self.koers.room:  # a room's exports would land on the trainer's computer
+                yield Button(Content(t("debrief.export")), id="export", variant="primary")
         yield Static(id="exported", markup=False)
         yield Static(plain(self.koers.tr("debrief.hint")), id="hint")
 
@@ -181,6 +182,9 @@ class DebriefScreen(KoersScreen):
         from game.core.files import write_private
         from game.render.personal import to_markdown
 
+        if self.koers.room:
+            self.koers.notify(self.koers.tr("room.no_export"), markup=False)
+            return
         stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
         try:
             path = write_private(self.koers.exports_dir, f"debrief-{self.scenario.id}-{stamp}", ".md",
