@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import IO
 
 import attrs
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from game.prefs import load_prefs, save_prefs
 from game.web.child import Child
 
 COOKIE = "koers_player"
 HEARTBEAT = 15.0  # seconds: a browser that stops answering is dropped after this, its save intact
+REPLACED = 4000  # the close code of a connection the same player opened again
 MAX_MESSAGE = 64 * 1024  # a key press or a resize; nothing a browser sends is larger
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -78,12 +79,12 @@ class Player:
         self.id, self.number = player_id, number
         self.websocket: web.WebSocketResponse | None = None
         self.child: Child | None = None
-        self.done = asyncio.Event()
+        self.replaced = asyncio.Event()  # the player connected again: this connection ends
+        self.done = asyncio.Event()  # this connection's Koers has saved and ended
 
     async def end(self) -> None:
-        """Close this connection and wait until its Koers has saved and ended."""
-        if self.websocket is not None:
-            await self.websocket.close(code=4000, message=b"opened elsewhere")
+        """End this connection and wait until its Koers has saved and ended."""
+        self.replaced.set()
         await self.done.wait()
 
 
@@ -204,34 +205,30 @@ class Room:
         await child.start(*size)
         self.note(f"player {player.number} connected ({self.connected} in the room)")
         self.on_change()
-        ended = asyncio.create_task(child.ended.wait())
+        relay = asyncio.ensure_future(_relay(websocket, child))  # until the browser goes
+        ended = asyncio.ensure_future(child.ended.wait())  # until the player's Koers ends
+        replaced = asyncio.ensure_future(player.replaced.wait())  # until the player connects again
         try:
-            await _relay(websocket, child, ended)
+            await asyncio.wait({relay, ended, replaced}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            ended.cancel()
             code = await child.stop()
-            await websocket.close()
             self.note(f"player {player.number} left; their Koers ended with {code}")
+            # Closed from here, the relay's receive ends with it; textual.js then shows the page's "reconnect".
+            await websocket.close(code=REPLACED if player.replaced.is_set() else WSCloseCode.OK)
+            for task in (relay, ended, replaced):
+                task.cancel()
+            await asyncio.gather(relay, ended, replaced, return_exceptions=True)
 
     async def close(self) -> None:
         """End every player's Koers (each saves first)."""
         await asyncio.gather(*(p.end() for p in list(self.players.values())))
 
 
-async def _relay(websocket: web.WebSocketResponse, child: Child, ended: asyncio.Task[bool]) -> None:
-    """What the browser sends, to the child, until either side ends."""
-    while not ended.done():
-        receive = asyncio.ensure_future(websocket.receive())
-        await asyncio.wait({receive, ended}, return_when=asyncio.FIRST_COMPLETED)
-        if not receive.done():
-            receive.cancel()
-            return
-        message = receive.result()
-        if message.type != WSMsgType.TEXT:
-            if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
-                return
-            continue
-        await _dispatch(message.data, child, websocket)
+async def _relay(websocket: web.WebSocketResponse, child: Child) -> None:
+    """What the browser sends, to the child, until the connection closes."""
+    async for message in websocket:
+        if message.type == WSMsgType.TEXT:
+            await _dispatch(message.data, child, websocket)
 
 
 async def _dispatch(text: str, child: Child, websocket: web.WebSocketResponse) -> None:
