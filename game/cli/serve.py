@@ -120,13 +120,15 @@ def serve(args: argparse.Namespace) -> int:
     config = Config(session=session, saves=folder, max_players=args.max_players, token=secrets.token_urlsafe(16),
                     argv=player_argv(folder, scenario, [d.resolve() for d in args.scenarios]))
     try:
-        return asyncio.run(_run(config, args.host, args.port, context))
+        dirs = [d.resolve() for d in args.scenarios] + ([scenario.parent] if scenario is not None else [])
+        return asyncio.run(_run(config, args.host, args.port, context, dirs))
     except OSError as exc:  # the port is taken, or the address is not this machine's
         print(f"koers serve: cannot listen on {clean(args.host)}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERRORS
 
 
-async def _run(config: Config, host: str, port: int, context: ssl.SSLContext | None) -> int:
+async def _run(config: Config, host: str, port: int, context: ssl.SSLContext | None,
+               scenario_dirs: list[Path]) -> int:
     import os
 
     from aiohttp import web
@@ -147,13 +149,50 @@ async def _run(config: Config, host: str, port: int, context: ssl.SSLContext | N
             link = f"{scheme}://{_bracketed(shown)}:{bound}/{config.token}/"
             _announce(room, link, context is not None)
             room.note(f"the room is open at {link}")
-            await _until_stopped()
+            if sys.stdin.isatty() and sys.stdout.isatty():
+                await _facilitate(room, link, scenario_dirs)
+            else:
+                await _until_stopped()
         finally:
             await room.close()
             await runner.cleanup()
             room.note("the room is closed")
     print("The room is closed; every playthrough is saved in", config.saves)
     return EXIT_OK
+
+
+class _Facilitated:
+    """The room as the facilitator view sees it (game.tui.room.Room)."""
+
+    def __init__(self, room: Room, link: str) -> None:
+        self.room, self.session, self.link, self.qr = room, room.config.session, link, qr_lines(link)
+        self.numbers = room.numbers
+
+    def connected(self) -> set[str]:
+        return set(self.room.players)
+
+
+async def _facilitate(room: Room, link: str, scenario_dirs: list[Path]) -> None:
+    """The live group debrief in this terminal, until the trainer quits it."""
+    import asyncio
+    import signal
+
+    from game.authoring.cache import Cache, default_folder
+    from game.authoring.library import Library, bundled_dir
+    from game.debrief import group
+    from game.debrief.collect import Collected
+    from game.debrief.live import Watcher
+    from game.tui.room import RoomApp
+
+    library = Library([bundled_dir(), *scenario_dirs], Cache(default_folder()))
+    session = room.config.session
+
+    def report(collected: Collected) -> group.Report:
+        return group.debrief(collected, library, session=session)
+
+    app = RoomApp(_Facilitated(room, link), Watcher(room.config.saves, session), report)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, app.exit)
+    await app.run_async()
 
 
 def _bracketed(host: str) -> str:
@@ -173,7 +212,8 @@ def _announce(room: Room, link: str, https: bool) -> None:
     ]
     if not https:
         lines.append("Without --cert and --key, names and reflections travel unencrypted on this network.")
-    lines += [f"The players' Koers write their errors to {config.saves / LOG}.", "Ctrl+C closes the room (every playthrough is saved)."]
+    lines += [f"The players' Koers write their errors to {config.saves / LOG}.",
+              "Ctrl+C (q in the facilitator view) closes the room; every playthrough is saved."]
     print("\n".join(lines), flush=True)
 
 
