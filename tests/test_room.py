@@ -215,3 +215,26 @@ async def test_a_players_stderr_goes_to_the_room_log_not_the_terminal(room, capf
     assert "boom from a player" in log and "player 1 connected" in log and "player 1 left" in log
     out, err = capfd.readouterr()
     assert "boom" not in out + err
+
+
+async def test_a_held_decision_waits_for_the_trainer_and_the_wait_is_not_decision_time(room):
+    from game.play.hold import hold_key, write_holds
+
+    r, client = await room()
+    folder = r.config.saves
+    write_holds(folder, [hold_key("base", "one")])
+    screen = await join(client, str(uuid.uuid4()))
+    await screen.until("Who is playing?")
+    await screen.keys("Sam\r")
+    await screen.until("Your trainer will open this decision shortly.")
+    assert "Ask." not in screen.text.split("Your trainer will open")[-1]  # the choices are not shown
+    await asyncio.sleep(2)
+    await screen.keys("1")  # a key while the decision is held does nothing
+    await asyncio.sleep(1)
+    write_holds(folder, [])
+    await screen.until("Ask.")
+    await asyncio.sleep(0.8)
+    await screen.keys("1")
+    await until_saved(folder, lambda ps: len(ps) == 1 and len(ps[0].steps) == 1)
+    (step,) = saves_of(folder)[0].steps
+    assert step.choice == "ask" and step.ms < 2500  # the three seconds or more of waiting do not count

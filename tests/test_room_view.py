@@ -91,3 +91,24 @@ async def test_the_view_follows_the_room_choice_by_choice(tmp_path):
         players = str(app.screen.query_one("#players").render())
         assert "player 1 · connected · base: at decision 2" in players
         assert "player 2 · gone · base: at decision 2" in players and "Ann" not in players and "Bob" not in players
+
+
+async def test_the_trainer_holds_a_decision_and_opens_it_again(tmp_path):
+    from game.play.hold import read_holds
+    from game.tui.room import HoldsScreen
+
+    folder = tmp_path / "room"
+    folder.mkdir()
+    library = Library([FIXTURES / "ui"])  # any library: the holds list the room's scenarios
+    app = RoomApp(FakeRoom(), Watcher(folder, "WS-1"), lambda c: group.debrief(c, library), lambda: [BASE])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("h")
+        assert isinstance(app.screen, HoldsScreen)
+        await pilot.press("down", "enter")  # the second decision of base
+        assert read_holds(folder) == {"base/two"}
+        assert "[held] two · Base" in str(app.screen.query_one("#holds").get_option_at_index(1).prompt)
+        await pilot.press("escape")
+        await pilot.pause(TICK * 2)
+        assert "1 held" in app.status()
+        await pilot.press("h", "down", "enter")
+        assert read_holds(folder) == set()

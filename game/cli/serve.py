@@ -121,14 +121,14 @@ def serve(args: argparse.Namespace) -> int:
                     argv=player_argv(folder, scenario, [d.resolve() for d in args.scenarios]))
     try:
         dirs = [d.resolve() for d in args.scenarios] + ([scenario.parent] if scenario is not None else [])
-        return asyncio.run(_run(config, args.host, args.port, context, dirs))
+        return asyncio.run(_run(config, args.host, args.port, context, dirs, scenario))
     except OSError as exc:  # the port is taken, or the address is not this machine's
         print(f"koers serve: cannot listen on {clean(args.host)}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERRORS
 
 
 async def _run(config: Config, host: str, port: int, context: ssl.SSLContext | None,
-               scenario_dirs: list[Path]) -> int:
+               scenario_dirs: list[Path], scenario: Path | None) -> int:
     import os
 
     from aiohttp import web
@@ -150,7 +150,7 @@ async def _run(config: Config, host: str, port: int, context: ssl.SSLContext | N
             _announce(room, link, context is not None)
             room.note(f"the room is open at {link}")
             if sys.stdin.isatty() and sys.stdout.isatty():
-                await _facilitate(room, link, scenario_dirs)
+                await _facilitate(room, link, scenario_dirs, scenario)
             else:
                 await _until_stopped()
         finally:
@@ -172,13 +172,14 @@ class _Facilitated:
         return set(self.room.players)
 
 
-async def _facilitate(room: Room, link: str, scenario_dirs: list[Path]) -> None:
+async def _facilitate(room: Room, link: str, scenario_dirs: list[Path], scenario: Path | None) -> None:
     """The live group debrief in this terminal, until the trainer quits it."""
     import asyncio
     import signal
 
     from game.authoring.cache import Cache, default_folder
-    from game.authoring.library import Library, bundled_dir
+    from game.authoring.library import Library, bundled_dir, is_offered, load_playable
+    from game.core.model import Scenario
     from game.debrief import group
     from game.debrief.collect import Collected
     from game.debrief.live import Watcher
@@ -190,7 +191,14 @@ async def _facilitate(room: Room, link: str, scenario_dirs: list[Path]) -> None:
     def report(collected: Collected) -> group.Report:
         return group.debrief(collected, library, session=session)
 
-    app = RoomApp(_Facilitated(room, link), Watcher(room.config.saves, session), report)
+    def scenarios() -> list[Scenario]:
+        """The scenarios whose decisions the trainer can hold: the room's, or each one in the library."""
+        if scenario is not None:
+            return [load_playable(scenario)]
+        first = {listing.id: listing for listing in reversed(library.listings()) if is_offered(listing)}
+        return [library.scenario(listing) for listing in reversed(first.values())]
+
+    app = RoomApp(_Facilitated(room, link), Watcher(room.config.saves, session), report, scenarios)
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, app.exit)
     await app.run_async()
 

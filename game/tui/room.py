@@ -11,22 +11,28 @@ terminal layer never imports the web one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from game.debrief.collect import Collected
 from game.debrief.live import Watcher
 from game.debrief.report import Report
+from game.play.hold import hold_key, read_holds, write_holds
 from game.render.i18n import tr
 from game.core.text import clean
 from game.tui.group import GroupApp
 from game.tui.styled import plain
+
+if TYPE_CHECKING:
+    from game.core.model import Scenario
 
 TICK = 0.25  # seconds between looks at the room folder
 
@@ -42,19 +48,23 @@ class Room(Protocol):
 
 class RoomApp(GroupApp):
     TITLE = "Koers: room"
-    BINDINGS = [("q", "quit", ""), ("w", "players", "")]
+    BINDINGS = [("q", "quit", ""), ("w", "players", ""), ("h", "holds", "")]
 
-    def __init__(self, room: Room, watcher: Watcher, debrief: Callable[[Collected], Report]) -> None:
+    def __init__(self, room: Room, watcher: Watcher, debrief: Callable[[Collected], Report],
+                 scenarios: Callable[[], list[Scenario]] = list) -> None:
         watcher.refresh()
         super().__init__(debrief(watcher.collected()))
         self.room, self.watcher, self.make_report = room, watcher, debrief
+        self.scenarios = scenarios  # the room's scenarios, whose decisions the trainer can hold
 
     @property
     def lang(self) -> str:
         return self.report.language
 
     def status(self) -> str:
-        return tr(self.lang, "room.status", session=clean(self.room.session), n=len(self.room.connected()))
+        line = tr(self.lang, "room.status", session=clean(self.room.session), n=len(self.room.connected()))
+        held = read_holds(self.watcher.folder)
+        return f"{line} · {tr(self.lang, 'room.held_count', n=len(held))}" if held else line
 
     def compose(self) -> ComposeResult:
         yield Static(self._waiting(), id="room-waiting")
@@ -129,8 +139,12 @@ class RoomApp(GroupApp):
     def action_players(self) -> None:
         if isinstance(self.screen, PlayersScreen):
             self.pop_screen()
-        else:
+        elif not isinstance(self.screen, ModalScreen):
             self.push_screen(PlayersScreen(self.players()))
+
+    def action_holds(self) -> None:
+        if not isinstance(self.screen, ModalScreen):
+            self.push_screen(HoldsScreen(self.scenarios(), self.watcher.folder, self.lang))
 
 
 class PlayersScreen(ModalScreen[None]):
@@ -145,6 +159,50 @@ class PlayersScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(self.content, id="players")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class HoldsScreen(ModalScreen[None]):
+    """The decisions of the room's scenarios: Enter holds one (players who
+    reach it wait there, their clock stopped) or opens it again."""
+
+    BINDINGS = [("escape,h", "close", "")]
+
+    def __init__(self, scenarios: list[Scenario], folder: Path, lang: str) -> None:
+        super().__init__()
+        self.folder, self.lang = folder, lang
+        self.decisions = [(s, scene) for s in scenarios for scene in s.scenes.values() if scene.is_decision]
+
+    def compose(self) -> ComposeResult:
+        yield Static(plain(tr(self.lang, "room.holds"), "bold"))
+        yield OptionList(*self.options(), id="holds")
+        yield Static(plain(tr(self.lang, "room.holds_help"), "dim"))
+
+    def options(self) -> list[Option]:
+        held = read_holds(self.folder)
+        options = []
+        for i, (s, scene) in enumerate(self.decisions):
+            mark = f"[{tr(self.lang, 'room.held_mark')}] " if hold_key(s.id, scene.id) in held else ""
+            options.append(Option(plain(f"{mark}{clean(scene.title or scene.id)} · {clean(s.title)}"), id=str(i)))
+        return options
+
+    @on(OptionList.OptionSelected, "#holds")
+    def toggle(self, event: OptionList.OptionSelected) -> None:
+        s, scene = self.decisions[int(event.option.id or 0)]
+        key = hold_key(s.id, scene.id)
+        held = set(read_holds(self.folder))
+        held.symmetric_difference_update({key})
+        try:
+            write_holds(self.folder, held)
+        except OSError as exc:
+            self.app.notify(str(exc.strerror or exc), severity="error", markup=False)
+            return
+        holds = self.query_one("#holds", OptionList)
+        at = holds.highlighted
+        holds.set_options(self.options())
+        holds.highlighted = at
 
     def action_close(self) -> None:
         self.dismiss(None)
