@@ -5,7 +5,6 @@ to the room as textual.js does, and every player's Koers is a real process.
 import asyncio
 import json
 import re
-import sys
 import uuid
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from conftest import FIXTURES
 from game.saves.codec import list_saves
-from game.web.server import COOKIE, Config, Room, player_argv
+from game.web.server import COOKIE, Config, Room, player_args
 
 TOKEN = "room-token-for-tests"
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()=>][0-9A-Za-z]?")
@@ -62,7 +61,7 @@ async def room(tmp_path):
 
     async def make(max_players=40):
         config = Config(session="WS-1", saves=folder, max_players=max_players, token=TOKEN,
-                        argv=player_argv(folder, scenario, []))
+                        args=player_args(folder, scenario, []))
         log = open(folder / "koers-room.log", "ab")
         r = Room(config, log)
         client = TestClient(TestServer(r.app(), host="127.0.0.1"))
@@ -185,7 +184,7 @@ async def test_q_and_escape_never_end_a_players_koers(room):
         raise AssertionError(screen.text[-3000:])
     assert not screen.ws.closed and r.connected == 1
     child = next(iter(r.players.values())).child
-    assert child is not None and child.process.returncode is None
+    assert child is not None and child.process.is_alive() and not child.exited.is_set()
 
 
 async def test_the_cap_counts_players_not_connections(room):
@@ -207,14 +206,14 @@ async def test_the_cap_counts_players_not_connections(room):
 
 async def test_a_players_stderr_goes_to_the_room_log_not_the_terminal(room, capfd):
     r, client = await room()
-    r.config = Config(session="WS-1", saves=r.config.saves, token=TOKEN,
-                      argv=(sys.executable, "-c", "import sys; sys.stderr.write('boom from a player\\n')"))
+    r.config = Config(session="WS-1", saves=r.config.saves, token=TOKEN, args=("play", "--plain"))  # a Koers that fails
     screen = await join(client, str(uuid.uuid4()))
     assert await screen.closed() is not None
     log = (r.config.saves / "koers-room.log").read_text()
-    assert "boom from a player" in log and "player 1 connected" in log and "player 1 left" in log
+    assert "--plain needs a scenario FILE" in log and "player 1 connected" in log
+    assert "player 1 left; their Koers ended with 2" in log
     out, err = capfd.readouterr()
-    assert "boom" not in out + err
+    assert "--plain needs" not in out + err
 
 
 async def test_a_held_decision_waits_for_the_trainer_and_the_wait_is_not_decision_time(room):

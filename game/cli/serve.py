@@ -115,10 +115,10 @@ def serve(args: argparse.Namespace) -> int:
         except (OSError, ssl.SSLError) as exc:
             print(f"{clean(str(args.cert))}:1:1: cannot use the certificate: {exc}", file=sys.stderr)
             return EXIT_ERRORS
-    from game.web.server import Config, player_argv
+    from game.web.server import Config, player_args
 
     config = Config(session=session, saves=folder, max_players=args.max_players, token=secrets.token_urlsafe(16),
-                    argv=player_argv(folder, scenario, [d.resolve() for d in args.scenarios]))
+                    args=player_args(folder, scenario, [d.resolve() for d in args.scenarios]))
     try:
         dirs = [d.resolve() for d in args.scenarios] + ([scenario.parent] if scenario is not None else [])
         return asyncio.run(_run(config, args.host, args.port, context, dirs, scenario))

@@ -23,7 +23,6 @@ import hmac
 import html
 import json
 import re
-import sys
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -35,7 +34,7 @@ import attrs
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from game.prefs import load_prefs, save_prefs
-from game.web.child import Child
+from game.web.child import ENTRY, Child
 
 COOKIE = "koers_player"
 HEARTBEAT = 15.0  # seconds: a browser that stops answering is dropped after this, its save intact
@@ -58,18 +57,18 @@ POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inlin
 class Config:
     session: str
     saves: Path  # the room folder
-    argv: tuple[str, ...]  # how to start a player's Koers; the room adds --settings FILE
+    args: tuple[str, ...]  # the arguments of a player's Koers; the room adds --settings FILE
     max_players: int = 40
     token: str = ""
+    entry: str = ENTRY  # what a player's process runs with them
 
 
-def player_argv(saves: Path, scenario: Path | None, scenario_dirs: list[Path]) -> tuple[str, ...]:
-    """The command of a player's Koers: this Python, this Koers."""
+def player_args(saves: Path, scenario: Path | None, scenario_dirs: list[Path]) -> tuple[str, ...]:
+    """The command line of a player's Koers, after ``koers``."""
     folders = [a for d in scenario_dirs for a in ("--scenarios", str(d))]
     if scenario is not None:
         folders += ["--scenarios", str(scenario.parent)]  # so the library has its other languages
-    return (sys.executable, "-m", "game", "play", "--saves", str(saves), *folders,
-            *([str(scenario)] if scenario is not None else []))
+    return ("play", "--saves", str(saves), *folders, *([str(scenario)] if scenario is not None else []))
 
 
 class Player:
@@ -200,8 +199,8 @@ class Room:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await websocket.send_bytes(data)
 
-        argv = [*self.config.argv, "--settings", str(self.settings_of(player.id))]
-        child = player.child = Child(argv, self.log, output)
+        args = [*self.config.args, "--settings", str(self.settings_of(player.id))]
+        child = player.child = Child(args, self.log.name, output, self.config.entry)
         await child.start(*size)
         self.note(f"player {player.number} connected ({self.connected} in the room)")
         self.on_change()
