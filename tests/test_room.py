@@ -237,3 +237,17 @@ async def test_a_held_decision_waits_for_the_trainer_and_the_wait_is_not_decisio
     await until_saved(folder, lambda ps: len(ps) == 1 and len(ps[0].steps) == 1)
     (step,) = saves_of(folder)[0].steps
     assert step.choice == "ask" and step.ms < 2500  # the three seconds or more of waiting do not count
+
+
+async def test_a_players_koers_ends_and_saves_when_the_room_dies(room):
+    r, client = await room()
+    screen = await join(client, str(uuid.uuid4()))
+    await screen.until("Who is playing?")
+    await screen.keys("Kim\r")
+    await screen.until("Hello.")
+    child = next(iter(r.players.values())).child
+    child._lifeline.close()  # what a killed `koers serve` leaves its players' processes: nothing at the other end
+    await asyncio.wait_for(child.exited.wait(), 15)
+    (saved,) = saves_of(r.config.saves)
+    assert saved.player == "Kim" and saved.waited_ms > 0  # saved on the way out, with the time at the decision
+    assert not list(r.config.saves.glob(".*.lock"))

@@ -23,8 +23,10 @@ import importlib
 import json
 import multiprocessing
 import os
+import signal
 import socket
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -68,8 +70,12 @@ def context() -> Any:
     return _context
 
 
-def _player(sock: socket.socket, log: str, entry: str, args: list[str], env: dict[str, str]) -> None:
-    """In the player's process: the socket as stdin and stdout, the log as stderr, then Koers."""
+def _player(sock: socket.socket, lifeline: socket.socket, log: str, entry: str, args: list[str],
+            env: dict[str, str]) -> None:
+    """In the player's process: the socket as stdin and stdout, the log as stderr, then Koers;
+    ended as if the room closed it (SIGTERM: it saves) when the room's end of ``lifeline``
+    closes, also when the room itself was killed."""
+    threading.Thread(target=_end_with, args=(lifeline,), daemon=True).start()
     os.environ.clear()
     os.environ.update(env)
     os.dup2(sock.fileno(), 0)
@@ -86,6 +92,13 @@ def _player(sock: socket.socket, log: str, entry: str, args: list[str], env: dic
     sys.exit(getattr(importlib.import_module(module), name)(args))
 
 
+def _end_with(lifeline: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while lifeline.recv(1):
+            pass
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 class Child:
     """A Koers process for one connection; ``output`` gets every frame it draws."""
 
@@ -97,6 +110,7 @@ class Child:
         self.exited = asyncio.Event()  # the process has ended
         self._writer: asyncio.StreamWriter | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._lifeline: socket.socket | None = None  # the child ends when this closes
 
     @property
     def pid(self) -> int | None:
@@ -104,11 +118,13 @@ class Child:
 
     async def start(self, width: int, height: int) -> None:
         ours, theirs = socket.socketpair()
+        self._lifeline, lifeline = socket.socketpair()
         env = {**os.environ, **WEB, "COLUMNS": str(width), "ROWS": str(height)}
-        process = self.process = context().Process(target=_player, args=(theirs, self.log, self.entry, self.args, env),
-                                                   daemon=False)
+        process = self.process = context().Process(
+            target=_player, args=(theirs, lifeline, self.log, self.entry, self.args, env), daemon=False)
         process.start()  # the fork server forks it and answers its pid: milliseconds
         theirs.close()
+        lifeline.close()
         loop = asyncio.get_running_loop()
         loop.add_reader(process.sentinel, self._exit)
         reader, self._writer = await asyncio.open_unix_connection(sock=ours)
@@ -176,6 +192,8 @@ class Child:
                 await self._reader
         if self._writer is not None:
             self._writer.close()
+        if self._lifeline is not None:
+            self._lifeline.close()
         process.join(0)
         return process.exitcode
 
