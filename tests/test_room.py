@@ -16,7 +16,7 @@ from conftest import FIXTURES
 from game.saves.codec import list_saves
 from game.web.server import COOKIE, Config, Room, player_args
 
-TOKEN = "room-token-for-tests"
+TOKEN, FACILITATOR = "room-token-for-tests", "facilitator-token-for-tests"
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()=>][0-9A-Za-z]?")
 
 
@@ -60,8 +60,10 @@ async def room(tmp_path):
     rooms = []
 
     async def make(max_players=40):
+        view = ("--saves", str(folder), "--session", "WS-1", "--scenario", str(scenario))
         config = Config(session="WS-1", saves=folder, max_players=max_players, token=TOKEN,
-                        args=player_args(folder, scenario, []))
+                        args=player_args(folder, scenario, []), facilitator_token=FACILITATOR,
+                        facilitator=("game.cli.serve:presenter", view))
         log = open(folder / "koers-room.log", "ab")
         r = Room(config, log)
         client = TestClient(TestServer(r.app(), host="127.0.0.1"))
@@ -76,10 +78,10 @@ async def room(tmp_path):
         log.close()
 
 
-async def join(client, player_id=None):
+async def join(client, player_id=None, token=TOKEN):
     """Open the room's websocket as a browser whose cookie names ``player_id``."""
     cookies = {COOKIE: player_id} if player_id else {}
-    ws = await client.ws_connect(f"/{TOKEN}/ws?width=100&height=30", headers=_cookie_header(cookies))
+    ws = await client.ws_connect(f"/{token}/ws?width=100&height=30", headers=_cookie_header(cookies))
     return Screen(ws)
 
 
@@ -217,7 +219,7 @@ async def test_a_players_stderr_goes_to_the_room_log_not_the_terminal(room, capf
 
 
 async def test_a_held_decision_waits_for_the_trainer_and_the_wait_is_not_decision_time(room):
-    from game.play.hold import hold_key, write_holds
+    from game.play.room import hold_key, write_holds
 
     r, client = await room()
     folder = r.config.saves
@@ -251,3 +253,18 @@ async def test_a_players_koers_ends_and_saves_when_the_room_dies(room):
     (saved,) = saves_of(r.config.saves)
     assert saved.player == "Kim" and saved.waited_ms > 0  # saved on the way out, with the time at the decision
     assert not list(r.config.saves.glob(".*.lock"))
+
+
+async def test_the_facilitator_link_opens_the_live_view_and_is_no_player(room):
+    from game.play.room import Status
+
+    r, client = await room(max_players=1)
+    page = await client.get(f"/{FACILITATOR}/")
+    assert page.status == 200 and COOKIE not in page.cookies and f"/{FACILITATOR}/ws" in await page.text()
+    kim = str(uuid.uuid4())
+    player = await join(client, kim)
+    await player.until("Who is playing?")
+    assert Status.read(r.config.saves).connected == {kim}  # what every facilitator view reads
+    view = await join(client, token=FACILITATOR)  # the room is full, and the facilitator still gets in
+    await view.until("1 connected")
+    assert r.connected == 1

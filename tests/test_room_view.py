@@ -10,6 +10,7 @@ from game.authoring.loader import load
 from game.core.run import Run
 from game.debrief import group, live
 from game.debrief.live import Watcher
+from game.play.room import Status
 from game.saves.playthrough import Playthrough
 from game.saves.store import Store
 from game.tui.group_screens import OverviewScreen, PresenterScreen
@@ -25,14 +26,12 @@ def played(name, *choices, player_id=None):
     return Playthrough.new(BASE, name, session="WS-1", player_id=player_id or str(uuid.uuid4())).record(run)
 
 
-class FakeRoom:
-    session, link, qr = "WS-1", "http://127.0.0.1:9/token/", ["▀▄ QR ▄▀"]
+LINK = "http://127.0.0.1:9/token/"
 
-    def __init__(self):
-        self.numbers, self.online = {}, set()
 
-    def connected(self):
-        return self.online
+def publish(folder, numbers, connected):
+    """What the room's server writes as players come and go."""
+    Status("WS-1", LINK, ("▀▄ QR ▄▀",), numbers, frozenset(connected), "http://127.0.0.1:9/other/").write(folder)
 
 
 def test_the_watcher_reads_again_only_the_saves_that_changed(tmp_path, monkeypatch):
@@ -60,18 +59,19 @@ async def test_the_view_follows_the_room_choice_by_choice(tmp_path):
     scenarios.mkdir()
     shutil.copy(FIXTURES / "base.en.yaml", scenarios)
     library = Library([scenarios])
-    room = FakeRoom()
-    app = RoomApp(room, Watcher(folder, "WS-1"), lambda c: group.debrief(c, library, session="WS-1"))
     store = Store(folder)
+    store.check()
+    publish(folder, {}, ())
+    app = RoomApp(Watcher(folder, "WS-1"), lambda c: group.debrief(c, library, session="WS-1"))
 
     async with app.run_test(size=(120, 40)) as pilot:
         def text():
             return "\n".join(str(w.render()) for w in app.screen.query("Static"))
 
-        assert "Waiting for the first choice" in text() and room.link in text() and "▀▄ QR ▄▀" in text()
+        assert "Waiting for the first choice" in text() and LINK in text() and "▀▄ QR ▄▀" in text()
+        assert "other" not in text()  # the facilitator's own link is not for the projector
         ann = played("Ann", "ask")
-        room.numbers[ann.player_id] = 1
-        room.online.add(ann.player_id)
+        publish(folder, {ann.player_id: 1}, {ann.player_id})
         store.write(ann)
         await pilot.pause(TICK * 4)  # well within the second the issue asks for
         assert isinstance(app.screen, OverviewScreen)
@@ -94,13 +94,13 @@ async def test_the_view_follows_the_room_choice_by_choice(tmp_path):
 
 
 async def test_the_trainer_holds_a_decision_and_opens_it_again(tmp_path):
-    from game.play.hold import read_holds
+    from game.play.room import read_holds
     from game.tui.room import HoldsScreen
 
     folder = tmp_path / "room"
     folder.mkdir()
     library = Library([FIXTURES / "ui"])  # any library: the holds list the room's scenarios
-    app = RoomApp(FakeRoom(), Watcher(folder, "WS-1"), lambda c: group.debrief(c, library), lambda: [BASE])
+    app = RoomApp(Watcher(folder, "WS-1"), lambda c: group.debrief(c, library), lambda: [BASE])
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("h")
         assert isinstance(app.screen, HoldsScreen)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # everything else loads only when the room starts: the parser is built for every command
     import ssl
 
+    from game.tui.room import RoomApp
     from game.web.server import Config, Room
 
 EXIT_OK, EXIT_ERRORS = 0, 2
@@ -117,10 +118,13 @@ def serve(args: argparse.Namespace) -> int:
             return EXIT_ERRORS
     from game.web.server import Config, player_args
 
+    dirs = [d.resolve() for d in args.scenarios]
+    view = ["--saves", str(folder), "--session", session, *(a for d in dirs for a in ("--scenarios", str(d))),
+            *(["--scenario", str(scenario)] if scenario is not None else [])]
     config = Config(session=session, saves=folder, max_players=args.max_players, token=secrets.token_urlsafe(16),
-                    args=player_args(folder, scenario, [d.resolve() for d in args.scenarios]))
+                    args=player_args(folder, scenario, dirs), facilitator_token=secrets.token_urlsafe(16),
+                    facilitator=("game.cli.serve:presenter", tuple(view)))
     try:
-        dirs = [d.resolve() for d in args.scenarios] + ([scenario.parent] if scenario is not None else [])
         return asyncio.run(_run(config, args.host, args.port, context, dirs, scenario))
     except OSError as exc:  # the port is taken, or the address is not this machine's
         print(f"koers serve: cannot listen on {clean(args.host)}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
@@ -129,12 +133,17 @@ def serve(args: argparse.Namespace) -> int:
 
 async def _run(config: Config, host: str, port: int, context: ssl.SSLContext | None,
                scenario_dirs: list[Path], scenario: Path | None) -> int:
+    import asyncio
     import os
 
     from aiohttp import web
 
+    from game.web import child
     from game.web.server import Room
 
+    # The fork server that players' processes come from starts now, before the facilitator view
+    # takes the terminal (and sys.stderr with it, which starting the fork server needs).
+    child.context()
     with open(config.saves / LOG, "ab") as log:
         os.chmod(config.saves / LOG, 0o600)
         room = Room(config, log)
@@ -146,11 +155,18 @@ async def _run(config: Config, host: str, port: int, context: ssl.SSLContext | N
             bound = runner.addresses[0][1]
             shown = lan_address() if host in ("0.0.0.0", "::", "") else host
             scheme = "https" if context is not None else "http"
-            link = f"{scheme}://{_bracketed(shown)}:{bound}/{config.token}/"
-            _announce(room, link, context is not None)
+            base = f"{scheme}://{_bracketed(shown)}:{bound}"
+            link, room.facilitator = f"{base}/{config.token}/", f"{base}/{config.facilitator_token}/"
+            room.link, room.qr = link, qr_lines(link)
+            room.publish()
+            _announce(room, context is not None)
             room.note(f"the room is open at {link}")
             if sys.stdin.isatty() and sys.stdout.isatty():
-                await _facilitate(room, link, scenario_dirs, scenario)
+                import signal
+
+                app = facilitator_app(config.saves, config.session, scenario_dirs, scenario)
+                asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, app.exit)
+                await app.run_async()
             else:
                 await _until_stopped()
         finally:
@@ -161,22 +177,8 @@ async def _run(config: Config, host: str, port: int, context: ssl.SSLContext | N
     return EXIT_OK
 
 
-class _Facilitated:
-    """The room as the facilitator view sees it (game.tui.room.Room)."""
-
-    def __init__(self, room: Room, link: str) -> None:
-        self.room, self.session, self.link, self.qr = room, room.config.session, link, qr_lines(link)
-        self.numbers = room.numbers
-
-    def connected(self) -> set[str]:
-        return set(self.room.players)
-
-
-async def _facilitate(room: Room, link: str, scenario_dirs: list[Path], scenario: Path | None) -> None:
-    """The live group debrief in this terminal, until the trainer quits it."""
-    import asyncio
-    import signal
-
+def facilitator_app(folder: Path, session: str, scenario_dirs: list[Path], scenario: Path | None) -> RoomApp:
+    """The live group debrief of the room folder, in the trainer's terminal or a presenter's browser."""
     from game.authoring.cache import Cache, default_folder
     from game.authoring.library import Library, bundled_dir, is_offered, load_playable
     from game.core.model import Scenario
@@ -185,8 +187,8 @@ async def _facilitate(room: Room, link: str, scenario_dirs: list[Path], scenario
     from game.debrief.live import Watcher
     from game.tui.room import RoomApp
 
-    library = Library([bundled_dir(), *scenario_dirs], Cache(default_folder()))
-    session = room.config.session
+    folders = [*scenario_dirs, *([scenario.parent] if scenario is not None else [])]
+    library = Library([bundled_dir(), *folders], Cache(default_folder()))
 
     def report(collected: Collected) -> group.Report:
         return group.debrief(collected, library, session=session)
@@ -198,25 +200,36 @@ async def _facilitate(room: Room, link: str, scenario_dirs: list[Path], scenario
         first = {listing.id: listing for listing in reversed(library.listings()) if is_offered(listing)}
         return [library.scenario(listing) for listing in reversed(first.values())]
 
-    app = RoomApp(_Facilitated(room, link), Watcher(room.config.saves, session), report, scenarios)
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, app.exit)
-    await app.run_async()
+    return RoomApp(Watcher(folder, session), report, scenarios)
+
+
+def presenter(argv: list[str]) -> int:
+    """A facilitator's browser (the room's second link): the same live view, run by the room."""
+    parser = argparse.ArgumentParser(prog="koers serve (facilitator view)")
+    parser.add_argument("--saves", type=Path, required=True)
+    parser.add_argument("--session", required=True)
+    parser.add_argument("--scenario", type=Path)
+    parser.add_argument("--scenarios", type=Path, action="append", default=[])
+    args = parser.parse_args(argv)
+    facilitator_app(args.saves, args.session, args.scenarios, args.scenario).run()
+    return EXIT_OK
 
 
 def _bracketed(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _announce(room: Room, link: str, https: bool) -> None:
+def _announce(room: Room, https: bool) -> None:
     config = room.config
     lines = [
         f"Koers room {config.session}: at most {config.max_players} players; saves in {config.saves}",
         "",
-        f"Join: {link}",
+        f"Join: {room.link}",
         "",
-        *qr_lines(link),
+        *room.qr,
         "",
         "Anyone on this network who has the link can join; keep it in the room.",
+        f"The facilitator view in a browser, for a projector (f shows it again; keep it to yourself): {room.facilitator}",
     ]
     if not https:
         lines.append("Without --cert and --key, names and reflections travel unencrypted on this network.")

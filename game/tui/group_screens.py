@@ -121,7 +121,7 @@ class GroupScreen(Screen[None]):
             parts.append((label, "reverse bold") if key == self.TAB else (label, "dim"))
         status = self.app.status() if isinstance(self.app, GroupApp) else None
         if status is not None:
-            parts += ["  ", (status, "bold $text-accent")]
+            parts += ["\n ", (status, "bold $text-accent")]
         return Content.assemble(*parts)
 
     def keys(self, key: str = "group.nav") -> Static:

@@ -92,7 +92,7 @@ class PlayScreen(KoersScreen):
 
     def look_at_holds(self) -> None:
         """Wait while the trainer holds this decision; go on, with a fresh moment to see it, once it opens."""
-        from game.play.hold import hold_key, read_holds
+        from game.play.room import hold_key, read_holds
 
         run = self.session.run
         held = (self.koers.room and not run.finished and run.scene is not None and run.scene.is_decision

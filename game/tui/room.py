@@ -3,16 +3,16 @@ terminal): the group debrief of the room folder, redrawn within a second of
 every choice, with how many players are connected, where each one is, and
 the room's link and QR code (w).
 
-The room itself (the web server and the players' processes) runs in the
-same event loop; the app knows it only through :class:`Room`, so the
-terminal layer never imports the web one.
+It knows the room through its folder: the saves, the status its server
+writes as players come and go, and the holds (game.play.room). So it runs in
+the trainer's terminal and, for a projector, in a browser alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 from game.debrief.collect import Collected
 from game.debrief.live import Watcher
 from game.debrief.report import Report
-from game.play.hold import hold_key, read_holds, write_holds
+from game.play.room import Status, hold_key, read_holds, write_holds
 from game.render.i18n import tr
 from game.core.text import clean
 from game.tui.group import GroupApp
@@ -37,32 +37,24 @@ if TYPE_CHECKING:
 TICK = 0.25  # seconds between looks at the room folder
 
 
-class Room(Protocol):
-    session: str
-    link: str
-    qr: list[str]
-    numbers: dict[str, int]  # player id -> an anonymous number, for everyone who joined
-
-    def connected(self) -> set[str]: ...  # the player ids connected now
-
-
 class RoomApp(GroupApp):
     TITLE = "Koers: room"
-    BINDINGS = [("q", "quit", ""), ("w", "players", ""), ("h", "holds", "")]
+    BINDINGS = [("q", "quit", ""), ("w", "players", ""), ("h", "holds", ""), ("f", "facilitator", "")]
 
-    def __init__(self, room: Room, watcher: Watcher, debrief: Callable[[Collected], Report],
+    def __init__(self, watcher: Watcher, debrief: Callable[[Collected], Report],
                  scenarios: Callable[[], list[Scenario]] = list) -> None:
         watcher.refresh()
         super().__init__(debrief(watcher.collected()))
-        self.room, self.watcher, self.make_report = room, watcher, debrief
+        self.watcher, self.make_report = watcher, debrief
         self.scenarios = scenarios  # the room's scenarios, whose decisions the trainer can hold
+        self.room = Status.read(watcher.folder)
 
     @property
     def lang(self) -> str:
         return self.report.language
 
     def status(self) -> str:
-        line = tr(self.lang, "room.status", session=clean(self.room.session), n=len(self.room.connected()))
+        line = tr(self.lang, "room.status", session=clean(self.room.session), n=len(self.room.connected))
         held = read_holds(self.watcher.folder)
         return f"{line} · {tr(self.lang, 'room.held_count', n=len(held))}" if held else line
 
@@ -82,6 +74,7 @@ class RoomApp(GroupApp):
 
     def look(self) -> None:
         """Read what changed in the room folder, and show it."""
+        self.room = Status.read(self.watcher.folder)
         if self.watcher.refresh():
             self.report = self.make_report(self.watcher.collected())
             self.show_report()
@@ -121,7 +114,7 @@ class RoomApp(GroupApp):
     def players(self) -> Content:
         """Each player who joined, anonymously: connected or not, and where they are."""
         t = lambda key, **values: tr(self.lang, key, **values)  # noqa: E731
-        numbers, connected, where = self.room.numbers, self.room.connected(), self.watcher.whereabouts()
+        numbers, connected, where = self.room.numbers, self.room.connected, self.watcher.whereabouts()
         order = [*sorted(numbers, key=numbers.__getitem__), *(w for w in where if w not in numbers)]
         lines = [plain(self.status(), "bold"), plain("")]
         for n, who in enumerate(order, 1):
@@ -142,6 +135,11 @@ class RoomApp(GroupApp):
         elif not isinstance(self.screen, ModalScreen):
             self.push_screen(PlayersScreen(self.players()))
 
+    def action_facilitator(self) -> None:
+        """The facilitator's own link (not for the projector: it opens this view, holds included)."""
+        if not isinstance(self.screen, ModalScreen):
+            self.push_screen(PlayersScreen(plain(tr(self.lang, "room.facilitator", link=self.room.facilitator))))
+
     def action_holds(self) -> None:
         if not isinstance(self.screen, ModalScreen):
             self.push_screen(HoldsScreen(self.scenarios(), self.watcher.folder, self.lang))
@@ -150,7 +148,7 @@ class RoomApp(GroupApp):
 class PlayersScreen(ModalScreen[None]):
     """Who is in the room and where each one is; the link and QR code to join."""
 
-    BINDINGS = [("escape,w", "close", "")]
+    BINDINGS = [("escape,w,f", "close", "")]
 
     def __init__(self, content: Content) -> None:
         super().__init__()

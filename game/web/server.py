@@ -24,7 +24,7 @@ import html
 import json
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
@@ -33,6 +33,7 @@ from typing import IO
 import attrs
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from game.play.room import Status
 from game.prefs import load_prefs, save_prefs
 from game.web.child import ENTRY, Child
 
@@ -61,6 +62,9 @@ class Config:
     max_players: int = 40
     token: str = ""
     entry: str = ENTRY  # what a player's process runs with them
+    #: The facilitator's own token, and what its connections run (presenter mode on a projector, in a browser).
+    facilitator_token: str = ""
+    facilitator: tuple[str, tuple[str, ...]] = ("", ())
 
 
 def player_args(saves: Path, scenario: Path | None, scenario_dirs: list[Path]) -> tuple[str, ...]:
@@ -90,16 +94,24 @@ class Player:
 class Room:
     """The room's state and its aiohttp application."""
 
-    def __init__(self, config: Config, log: IO[bytes], on_change: Callable[[], None] = lambda: None) -> None:
-        self.config, self.log, self.on_change = config, log, on_change
+    def __init__(self, config: Config, log: IO[bytes]) -> None:
+        self.config, self.log = config, log
         self.players: dict[str, Player] = {}  # player id -> the connection playing now
         self.numbers: dict[str, int] = {}  # player id -> an anonymous number, in the order they first joined
         self.settings = config.saves / ".players"  # hidden: `koers debrief` and the library never read it
+        self.link, self.facilitator = "", ""  # the links, once the room listens
+        self.qr: list[str] = []  # the QR code of the link to join
         self._static = files("textual_serve") / "static"
 
     @property
     def connected(self) -> int:
         return len(self.players)
+
+    def publish(self) -> None:
+        """Tell every facilitator view who is in the room (game.play.room.Status)."""
+        with contextlib.suppress(OSError):  # a view that cannot be told shows the room as it last knew it
+            Status(self.config.session, self.link, tuple(self.qr), dict(self.numbers), frozenset(self.players),
+                   self.facilitator).write(self.config.saves)
 
     def note(self, text: str) -> None:
         """A line in the room's log (next to the players' own stderr)."""
@@ -110,20 +122,23 @@ class Room:
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._guard], client_max_size=MAX_MESSAGE)
-        base = f"/{self.config.token}"
-        app.add_routes([
-            web.get(base, self._to_index),
-            web.get(f"{base}/", self._index),
-            web.get(f"{base}/ws", self._websocket),
-            web.get(f"{base}/static/{{name}}", self._file),
-        ])
+        for token, websocket in ((self.config.token, self._websocket), (self.config.facilitator_token, self._facilitate)):
+            if token:
+                base = f"/{token}"
+                app.add_routes([web.get(base, self._to_index), web.get(f"{base}/", self._index),
+                                web.get(f"{base}/ws", websocket), web.get(f"{base}/static/{{name}}", self._file)])
         return app
+
+    def _facilitator(self, request: web.Request) -> bool:
+        token = self.config.facilitator_token
+        return bool(token) and request.path.split("/")[1] == token
 
     @web.middleware
     async def _guard(self, request: web.Request, handler: Callable[[web.Request], object]) -> web.StreamResponse:
         """No token, no room: every path that does not start with it answers 403."""
-        given = request.path.split("/")[1] if request.path.count("/") >= 1 else ""
-        if not hmac.compare_digest(given.encode(), self.config.token.encode()):
+        given = request.path.split("/")[1].encode()
+        tokens = [t.encode() for t in (self.config.token, self.config.facilitator_token) if t]
+        if not any([hmac.compare_digest(given, t) for t in tokens]):  # a list: each compared, in constant time
             return web.Response(status=403, text="403: this link is not the room's link; ask your trainer for it\n")
         response = await handler(request)  # type: ignore[misc]
         assert isinstance(response, web.StreamResponse)
@@ -134,7 +149,7 @@ class Room:
         return response
 
     async def _to_index(self, request: web.Request) -> web.StreamResponse:
-        raise web.HTTPFound(f"/{self.config.token}/")
+        raise web.HTTPFound(f"{request.path}/")
 
     def _player_id(self, request: web.Request) -> str | None:
         value = request.cookies.get(COOKIE, "")
@@ -144,14 +159,14 @@ class Room:
         return (player_id is None or player_id not in self.players) and self.connected >= self.config.max_players
 
     async def _index(self, request: web.Request) -> web.StreamResponse:
-        player_id = self._player_id(request)
-        if self._full(player_id):
+        player_id = None if self._facilitator(request) else self._player_id(request)
+        if not self._facilitator(request) and self._full(player_id):
             return web.Response(status=503, text=FULL.format(n=self.config.max_players), content_type="text/html")
         scheme = "wss" if request.secure else "ws"
-        url = f"{scheme}://{request.host}/{self.config.token}/ws"
+        url = f"{scheme}://{request.host}{request.path}ws"
         response = web.Response(text=PAGE.format(ws=html.escape(url, quote=True), session=html.escape(self.config.session)),
                                 content_type="text/html", headers={"Cache-Control": "no-store"})
-        if player_id is None:
+        if player_id is None and not self._facilitator(request):
             response.set_cookie(COOKIE, str(uuid.uuid4()), path=f"/{self.config.token}/", httponly=True,
                                 samesite="Strict", secure=request.secure, max_age=7 * 24 * 3600)
         return response
@@ -184,8 +199,19 @@ class Room:
             if self.players.get(player_id) is player:
                 del self.players[player_id]
             player.done.set()
-            self.on_change()
+            self.publish()
         return player.websocket or web.Response(status=400)
+
+    async def _facilitate(self, request: web.Request) -> web.StreamResponse:
+        """The facilitator view in a browser (for a projector): not a player, not counted."""
+        websocket = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=MAX_MESSAGE)
+        await websocket.prepare(request)
+        entry, args = self.config.facilitator
+        child = Child(args, self.log.name, _sender(websocket), entry)
+        await child.start(*_size(request.query))
+        self.note("a facilitator view opened in a browser")
+        await _drive(websocket, child)
+        return websocket
 
     def settings_of(self, player_id: str) -> Path:
         """The player's own settings file, which tells their Koers who they are and that the room fixes the session."""
@@ -195,32 +221,44 @@ class Room:
         return path
 
     async def _play(self, player: Player, websocket: web.WebSocketResponse, size: tuple[int, int]) -> None:
-        async def output(data: bytes) -> None:
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                await websocket.send_bytes(data)
-
         args = [*self.config.args, "--settings", str(self.settings_of(player.id))]
-        child = player.child = Child(args, self.log.name, output, self.config.entry)
+        child = player.child = Child(args, self.log.name, _sender(websocket), self.config.entry)
         await child.start(*size)
         self.note(f"player {player.number} connected ({self.connected} in the room)")
-        self.on_change()
-        relay = asyncio.ensure_future(_relay(websocket, child))  # until the browser goes
-        ended = asyncio.ensure_future(child.ended.wait())  # until the player's Koers ends
-        replaced = asyncio.ensure_future(player.replaced.wait())  # until the player connects again
-        try:
-            await asyncio.wait({relay, ended, replaced}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            code = await child.stop()
-            self.note(f"player {player.number} left; their Koers ended with {code}")
-            # Closed from here, the relay's receive ends with it; textual.js then shows the page's "reconnect".
-            await websocket.close(code=REPLACED if player.replaced.is_set() else WSCloseCode.OK)
-            for task in (relay, ended, replaced):
-                task.cancel()
-            await asyncio.gather(relay, ended, replaced, return_exceptions=True)
+        self.publish()
+        # Until the browser goes, or the player comes again.
+        await _drive(websocket, child, player.replaced,
+                     lambda code: self.note(f"player {player.number} left; their Koers ended with {code}"))
 
     async def close(self) -> None:
         """End every player's Koers (each saves first)."""
         await asyncio.gather(*(p.end() for p in list(self.players.values())))
+
+
+def _sender(websocket: web.WebSocketResponse) -> Callable[[bytes], Awaitable[None]]:
+    async def send(data: bytes) -> None:
+        with contextlib.suppress(ConnectionError, RuntimeError):  # the browser went; the relay sees it
+            await websocket.send_bytes(data)
+
+    return send
+
+
+async def _drive(websocket: web.WebSocketResponse, child: Child, replaced: asyncio.Event | None = None,
+                 ended: Callable[[int | None], None] = lambda code: None) -> None:
+    """Relay between the browser and its Koers until the browser goes, the Koers ends, or
+    ``replaced`` is set; then end the Koers (it saves), say so (``ended``, with its exit code)
+    and close the connection."""
+    relay = asyncio.ensure_future(_relay(websocket, child))
+    waits = [asyncio.ensure_future(e.wait()) for e in (child.ended, *([replaced] if replaced else []))]
+    try:
+        await asyncio.wait({relay, *waits}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        ended(await child.stop())
+        # Closed from here, the relay's receive ends with it; textual.js then shows the page's "reconnect".
+        await websocket.close(code=REPLACED if replaced is not None and replaced.is_set() else WSCloseCode.OK)
+        for task in (relay, *waits):
+            task.cancel()
+        await asyncio.gather(relay, *waits, return_exceptions=True)
 
 
 async def _relay(websocket: web.WebSocketResponse, child: Child) -> None:
