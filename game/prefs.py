@@ -1,14 +1,17 @@
 """What the player told Koers once and it remembers (name, session, language,
 timers), and where Koers keeps the player's files.
 
-A small JSON file in the user's config folder. A damaged file is ignored (the
-player is simply asked again) rather than stopping the game.
+A small JSON file in the user's config folder, or wherever ``--settings FILE``
+says: in a workshop room (``koers serve``) each browser has a file of its own,
+which also holds its player id and that the room fixes the session. A damaged
+file is ignored (the player is simply asked again) rather than stopping the game.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,8 +22,7 @@ from game.core.vocab import LANGUAGES, TIMERS, Timers
 from game.core.text import typed_name
 
 ENV_VAR = "KOERS_SAVES"
-
-
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as a save's player_id
 
 # Read before the first frame, so it stays light: no attrs, no engine imports.
 class Prefs(NamedTuple):
@@ -28,6 +30,8 @@ class Prefs(NamedTuple):
     session: str | None = None
     lang: str | None = None
     timers: Timers = "on"
+    player_id: str | None = None  # a workshop room's player (a UUID); saved with each playthrough
+    room: bool = False  # played in a workshop room: the session is the room's, and the player never quits
 
     @classmethod
     def from_json(cls, data: object) -> Prefs:
@@ -40,15 +44,24 @@ class Prefs(NamedTuple):
 
         lang = text("lang")
         timers = text("timers")
+        player_id = data.get("player_id")
         return cls(
             player=text("player"),
             session=text("session"),
             lang=lang if lang in LANGUAGES else None,
             timers=next((t for t in TIMERS if t == timers), "on"),
+            player_id=player_id if isinstance(player_id, str) and _UUID.fullmatch(player_id) else None,
+            room=data.get("room") is True,
         )
 
-    def to_json(self) -> dict[str, str | None]:
-        return {"player": self.player, "session": self.session, "lang": self.lang, "timers": self.timers}
+    def to_json(self) -> dict[str, str | bool | None]:
+        found: dict[str, str | bool | None] = {"player": self.player, "session": self.session, "lang": self.lang,
+                                               "timers": self.timers}
+        if self.player_id is not None:
+            found["player_id"] = self.player_id
+        if self.room:
+            found["room"] = True
+        return found
 
 
 def default_saves_dir(

@@ -35,3 +35,11 @@ def gfm(markdown: str) -> str:
 def _own_cache_folder(tmp_path_factory, monkeypatch):
     """Every test, and every command it starts, caches scenarios in a folder of its own."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """A skipped browser test is said at the end of the run, with why, however quiet the run."""
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if "the browser test did not run" in reason:
+            terminalreporter.write_line(f"NOTE: {reason.removeprefix('Skipped: ')}", yellow=True, bold=True)

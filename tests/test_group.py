@@ -234,7 +234,7 @@ def test_a_damaged_folder_counts_every_good_playthrough_once_and_names_every_oth
         "deep.json": "[" * 5000 + "]" * 5000,
         "huge-number.json": good.replace('"ms": 1000', '"ms": ' + "9" * 5000, 1),
         "nan.json": good.replace('"ms": 1000', '"ms": NaN', 1),
-        "newer.json": good.replace('"koers_save": 2', '"koers_save": 99').replace(pid(1), pid(50)),
+        "newer.json": good.replace('"koers_save": 3', '"koers_save": 99').replace(pid(1), pid(50)),
         "path-id.json": good.replace(pid(1), "../../etc/passwd"),
     }
     for name, text in bad.items():

@@ -22,7 +22,8 @@ BELOW = {
     "prefs": {"core"},
     "plain": {"core", "authoring", "saves", "play", "debrief", "render"},
     "tui": {"core", "authoring", "saves", "play", "debrief", "render", "prefs"},
-    "cli": {"core", "authoring", "saves", "play", "debrief", "render", "prefs", "plain", "tui"},
+    "web": {"core", "authoring", "saves", "play", "debrief", "render", "prefs"},
+    "cli": {"core", "authoring", "saves", "play", "debrief", "render", "prefs", "plain", "tui", "web"},
 }
 
 

@@ -453,13 +453,13 @@ def test_a_key_given_twice_counts_with_its_last_value():
 SHAPE = [
     ('  "player": "Kim",\n', "", "S101", ("", "{"), "the save is missing 'player'"),
     ('"ms": 1500,\n', "", "S101", ('"steps": [\n    ', "{"), "step 1 is missing 'ms'"),
-    ('"koers_save": 2,', "", "S101", ("", "{"), "this is not a Koers save: it has no 'koers_save' format version"),
+    ('"koers_save": 3,', "", "S101", ("", "{"), "this is not a Koers save: it has no 'koers_save' format version"),
     ('"ms": 1500', '"ms": "1.5 s"', "S102", ('"ms": ', '"1.5 s"'), "'ms' in step 1 should be a whole number, not text"),
     ('"ms": 1500', '"ms": 1500.0', "S102", ('"ms": ', "1500.0"), "'ms' in step 1 should be a whole number, not a number with a fraction"),
     ('"timed_out": false', '"timed_out": 0', "S102", ('"timed_out": ', "0"), "'timed_out' in step 1 should be true or false, not a whole number"),
     ('"settings": {\n    "timers": "slow"\n  }', '"settings": ["slow"]', "S102", ('"settings": ', "["), "'settings' should be an object, not a list"),
     ('"ownership": 7', '"ownership": null', "S102", ('"ownership": ', "null"), "'ownership' in the meters of step 1 should be a whole number, not null"),
-    ('"koers_save": 2', '"koers_save": "2"', "S102", ('"koers_save": ', '"2"'), "'koers_save' (the format version) should be a whole number, not text"),
+    ('"koers_save": 3', '"koers_save": "3"', "S102", ('"koers_save": ', '"3"'), "'koers_save' (the format version) should be a whole number, not text"),
     ('"player": "Kim"', '"player": "Kim", "colour": "red"', "S103", ('"colour": ', '"red"'), "unknown field 'colour' in the save; the save has: "),
     ('"timers": "slow"', '"timer": "slow"', "S103", ('"timer": ', '"slow"'), "unknown field 'timer' in 'settings'; did you mean 'timers'?"),
     ('"timers": "slow"', '"timers": "fast"', "S104", ('"timers": ', '"fast"'), "'timers' in 'settings' should be one of on, slow, off, not 'fast'"),
@@ -468,7 +468,8 @@ SHAPE = [
     ('"updated": "2025-11-23T09:48:00Z"', '"updated": "yesterday"', "S104", ('"updated": ', '"'), "'updated' in the save should be a UTC time"),
     ('"digest": "', '"digest": "sha256:', "S104", ('"digest": ', '"'), "'digest' in 'scenario' should be a sha256 in 64 hex digits"),
     ('"reflections": {\n    "0"', '"reflections": {\n    "first"', "S104", ('"first": ', "{"), "reflections are keyed by question number from 0"),
-    ('"koers_save": 2', '"koers_save": 3', "S105", ('"koers_save": ', "3"), "this save was made by a newer Koers (save format 3)"),
+    ('"koers_save": 3', '"koers_save": 4', "S105", ('"koers_save": ', "4"), "this save was made by a newer Koers (save format 4)"),
+    ('"player_id": null', '"player_id": "Kim"', "S104", ('"player_id": ', '"Kim"'), "'player_id' in the save should be a player id (a UUID), not 'Kim'"),
 ]
 
 
@@ -499,7 +500,7 @@ def test_a_json_list_is_not_a_save():
 def test_S105_newer_format_is_refused_with_advice():
     d = error_of('{"koers_save": 7, "whatever": "a newer Koers wrote"}')
     assert d.message == (
-        "this save was made by a newer Koers (save format 7); this Koers reads format 2 and older: update Koers to open it"
+        "this save was made by a newer Koers (save format 7); this Koers reads format 3 and older: update Koers to open it"
     )
 
 
@@ -576,6 +577,17 @@ def test_format_0_is_migrated():
     assert saves.loads_save(saves.encode(p)) == p
 
 
+def test_format_2_is_migrated_to_a_player_known_by_pseudonym_only():
+    p = Playthrough.new(V1, "Kim", now=T0, player_id="0b6c9a8e-2f1d-4c3b-9a7e-5d4c3b2a1f0e")
+    data = json.loads(saves.encode(p))
+    assert data["player_id"] == p.player_id and list(data)[4] == "player_id"  # after 'player', as docs/saves.md shows
+    del data["player_id"]
+    data["koers_save"] = 2
+    old = saves.loads_save(json.dumps(data).encode())
+    assert old.koers_save == SAVE_FORMAT and old.player_id is None and old.player == "Kim"
+    assert saves.loads_save(saves.encode(old)) == old
+
+
 def test_format_0_file_is_migrated_and_saved_in_the_current_format(tmp_path):
     path = tmp_path / f"{V0['id']}.json"
     path.write_text(json.dumps(V0, indent=2), encoding="utf-8")
@@ -611,7 +623,7 @@ def test_S106_a_format_without_a_migration_is_refused(monkeypatch):
     d = error_of(text)
     assert (d.code, d.line, d.col) == ("S106", *position(text, "0", after='"koers_save": '))
     assert d.message == (
-        "save format 0 is older than this Koers can read (formats 2 to 2); open it with the Koers that made it"
+        "save format 0 is older than this Koers can read (formats 3 to 3); open it with the Koers that made it"
     )
 
 

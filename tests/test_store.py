@@ -143,3 +143,19 @@ def test_lock_files_are_not_saves(tmp_path):
     good, bad = list_saves(tmp_path)
     assert [q.id for _, q in good] == [p.id] and bad == []
     lock.release()
+
+
+def test_a_player_with_an_id_sees_only_their_own_playthroughs_whatever_the_pseudonym(tmp_path):
+    store = Store(tmp_path)
+    ids = ["0b6c9a8e-2f1d-4c3b-9a7e-5d4c3b2a1f0e", "7d1e2f3a-4b5c-4d6e-8f70-819203a4b5c6"]
+    base = load(FIXTURES / "base.en.yaml")
+    mine = Playthrough.new(base, "Kim", player_id=ids[0])
+    done = Playthrough.new(base, "Kim", player_id=ids[0]).record(Run.start(base).choose("ask", 100).choose("stop", 100))
+    theirs = Playthrough.new(base, "Kim", player_id=ids[1])  # another browser in the room typed the same name
+    laptop = Playthrough.new(base, "Kim")  # Kim's own laptop, before the room
+    for p in (mine, done, theirs, laptop):
+        store.write(p)
+    own = store.mine("Kim", ids[0])
+    assert [p.id for p in own.unfinished] == [mine.id] and [p.id for p in own.finished] == [done.id]
+    assert [p.id for p in store.mine("Kim", ids[1]).unfinished] == [theirs.id]
+    assert [p.id for p in store.mine("Kim").unfinished] == [laptop.id]  # no id: the pseudonym's own, no one else's

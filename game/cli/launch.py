@@ -28,7 +28,7 @@ def play(args: argparse.Namespace) -> int:
             return EXIT_ERRORS
         given[option] = typed_name(value) if value else None
     file = getattr(args, "file", None)
-    prefs_path = default_prefs_path()
+    prefs_path = args.settings or default_prefs_path()
     prefs, ignored = load_prefs(prefs_path)
     lang = args.lang or prefs.lang or default_language()
     player = given["player"] or prefs.player

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from game import __version__
 from game.core.vocab import LANGUAGES
-from game.cli import graph, imports, new, schema, watch, xapi
+from game.cli import graph, imports, new, schema, serve, watch, xapi
 from game.cli.launch import play
 
 if TYPE_CHECKING:
@@ -22,7 +22,8 @@ EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
 
 #: Options that mean the same before the command and after it: ``koers --scenarios DIR list``
 #: and ``koers list --scenarios DIR`` are one thing. Their value when given nowhere.
-SHARED: dict[str, object] = {"scenarios": [], "saves": None, "player": None, "session": None, "lang": None}
+SHARED: dict[str, object] = {"scenarios": [], "saves": None, "player": None, "session": None, "lang": None,
+                             "settings": None}
 
 
 def _shared_options(parser: argparse.ArgumentParser, top: bool, session: str) -> None:
@@ -37,6 +38,8 @@ def _shared_options(parser: argparse.ArgumentParser, top: bool, session: str) ->
     parser.add_argument("--session", metavar="CODE", default=unset, help=session)
     parser.add_argument("--lang", choices=LANGUAGES, default=unset,
                         help="interface language (remembered); for debrief, the language of the report")
+    parser.add_argument("--settings", metavar="FILE", type=Path, default=unset,
+                        help="remember the player's settings in FILE (default: settings.json in your user config folder)")
 
 
 _PLAY_SESSION = "the session code your trainer gave (remembered)"
@@ -90,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_parser(sub)
     imports.add_parser(sub)
     xapi.add_parser(sub)
+    serve.add_parser(sub)
     return parser
 
 
@@ -105,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return {"play": play, "list": _list, "new": new.run, "validate": _validate, "explore": _explore,
                 "graph": graph.run, "schema": schema.run, "debrief": _debrief, "watch": watch.run,
-                "import": imports.run, "xapi": xapi.run}[command](args)
+                "import": imports.run, "xapi": xapi.run, "serve": serve.run}[command](args)
     except BrokenPipeError:  # `koers validate ... | head` is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

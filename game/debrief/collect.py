@@ -87,14 +87,28 @@ _in_order = attrgetter("started", "id")
 
 def _collect(paths: Iterable[str | os.PathLike[str]], session: str | None) -> Collected:
     files, skipped = save_files(paths)
+    return gather(((path, read(path)) for path in files), skipped, session)
+
+
+def read(path: str) -> Playthrough | Diagnostic:
+    """One save with its shared reflections only, or why it does not count."""
+    try:
+        return load_save(path).shared_only()
+    except SaveError as exc:
+        return exc.diagnostic
+
+
+def gather(read_files: Iterable[tuple[str, Playthrough | Diagnostic]], skipped: Iterable[Diagnostic] = (),
+           session: str | None = None) -> Collected:
+    """What counts of saves already read (by :func:`read`): each playthrough
+    once, the copy updated last; every other file named, with why."""
+    skipped = list(skipped)
     by_id: dict[str, tuple[Playthrough, str]] = {}
     losers: list[tuple[Playthrough, str]] = []  # copies that do not count
     other = 0
-    for path in files:
-        try:
-            p = load_save(path).shared_only()
-        except SaveError as exc:
-            skipped.append(exc.diagnostic)
+    for path, p in read_files:
+        if isinstance(p, Diagnostic):
+            skipped.append(p)
             continue
         if session is not None and p.session != session:
             other += 1

@@ -128,10 +128,11 @@ class Debrief:
     def players(self) -> Iterator[tuple[int, int, Playthrough]]:
         """Each playthrough with its number and its player's, both counted from 1
         in the order they started: a player's second playthrough has the
-        player's number and a number of its own."""
+        player's number and a number of its own. A player is their player id
+        where the save has one (two people in a room may type one pseudonym)."""
         numbers: dict[str, int] = {}
         for i, p in enumerate(self.played, 1):
-            yield i, numbers.setdefault(p.player, len(numbers) + 1), p
+            yield i, numbers.setdefault(p.player_id or f"name:{p.player}", len(numbers) + 1), p
 
 
 @attrs.frozen

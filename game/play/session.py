@@ -94,10 +94,11 @@ class PlaySession:
 
     @classmethod
     def start(cls, scenario: m.Scenario, store: Store, player: str, session: str | None, timers: Timers,
-              clock: Callable[[], float] = time.monotonic) -> PlaySession:
+              clock: Callable[[], float] = time.monotonic, player_id: str | None = None) -> PlaySession:
         """A new playthrough; RunError when the scenario cannot be played."""
         run = Run.start(scenario)
-        playthrough = Playthrough.new(scenario, player, session=session, settings=Settings(timers=timers))
+        playthrough = Playthrough.new(scenario, player, session=session, settings=Settings(timers=timers),
+                                      player_id=player_id)
         lock = store.lock(playthrough.id)
         assert lock is not None  # a new id: no one else holds it
         return cls(scenario, playthrough, run, store, lock, clock)

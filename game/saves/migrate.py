@@ -51,7 +51,12 @@ def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "koers_save": 2, "steps": steps, "waited_ms": data.get("waited_ms", 0)}
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _from_v0, 1: _from_v1}
+def _from_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 knew a player by pseudonym only: no player id."""
+    return {**data, "koers_save": 3, "player_id": data.get("player_id")}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _from_v0, 1: _from_v1, 2: _from_v2}
 
 
 def migrate(data: dict[str, Any], version: int, current: int) -> dict[str, Any]:

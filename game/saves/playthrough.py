@@ -22,14 +22,15 @@ if TYPE_CHECKING:  # a save is read without the model: the library's saves list 
     from game.core import model as m
     from game.core.run import Run, Step
 
-SaveFormat = Literal[2]
-SAVE_FORMAT: SaveFormat = 2
+SaveFormat = Literal[3]
+SAVE_FORMAT: SaveFormat = 3
 MAX_DIGITS = 15  # 10**15 ms is 30,000 years; longer numbers only cost memory
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 # The file name is the id, so anything but a canonical UUID could name a path outside the saves folder.
 Id = Annotated[str, Meta(pattern=UUID_PATTERN, description="a playthrough id (a UUID)")]
+PlayerId = Annotated[str, Meta(pattern=UUID_PATTERN, description="a player id (a UUID)")]
 Name = Annotated[str, Meta(min_length=1)]
 Count = Annotated[int, Meta(ge=0, lt=10**MAX_DIGITS)]
 Whole = Annotated[int, Meta(gt=-(10**MAX_DIGITS), lt=10**MAX_DIGITS)]
@@ -124,6 +125,7 @@ class Playthrough(_Record, frozen=True, kw_only=True):
     id: Id
     scenario: ScenarioRef
     player: str  # a pseudonym, never used to name a file
+    player_id: PlayerId | None = None  # who played, where pseudonyms can collide (each browser of a workshop room)
     session: Name | None = None
     started: Time
     updated: Time
@@ -146,10 +148,11 @@ class Playthrough(_Record, frozen=True, kw_only=True):
 
     @classmethod
     def new(cls, scenario: m.Scenario, player: str, session: str | None = None,
-            settings: Settings = Settings(), now: datetime | None = None) -> Playthrough:
+            settings: Settings = Settings(), now: datetime | None = None,
+            player_id: str | None = None) -> Playthrough:
         stamp = now_utc(now)
         return cls(koers_save=SAVE_FORMAT, id=str(uuid.uuid4()), scenario=ScenarioRef.of(scenario), player=player,
-                   session=session, started=stamp, updated=stamp, settings=settings)
+                   player_id=player_id, session=session, started=stamp, updated=stamp, settings=settings)
 
     @classmethod
     def replay_from(cls, original: Playthrough, step: int, now: datetime | None = None) -> Playthrough:

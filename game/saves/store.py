@@ -140,10 +140,16 @@ class Store:
                 return Lock(path, fd)
             os.close(fd)
 
-    def mine(self, player: str | None) -> Mine:
-        """The playthroughs ``player`` may resume and whose debriefs are theirs."""
+    def mine(self, player: str | None, player_id: str | None = None) -> Mine:
+        """The playthroughs ``player`` may resume and whose debriefs are theirs:
+        with a ``player_id`` (each browser of a workshop room has one), those
+        that id played, whatever pseudonym another player typed; without one,
+        those of the pseudonym that no id claims."""
         good, bad = codec.list_saves(self.folder)
-        own = [p for _path, p in good if p.player == player]
+        if player_id is not None:
+            own = [p for _path, p in good if p.player_id == player_id]
+        else:
+            own = [p for _path, p in good if p.player == player and p.player_id is None]
         return Mine(tuple(p for p in own if not p.finished), tuple(p for p in own if p.finished), tuple(bad))
 
     def discard(self, playthrough: Playthrough) -> bool:

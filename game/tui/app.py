@@ -81,6 +81,13 @@ class KoersApp(App[None]):
     # -- preferences -------------------------------------------------------
 
     @property
+    def room(self) -> bool:
+        """Played in a workshop room (``koers serve``): the player's process
+        lives as long as their browser tab, the session is the room's, and
+        on (re)connecting the player is taken back to where they were."""
+        return self.prefs.room
+
+    @property
     def lang(self) -> str:
         return self.prefs.lang or "en"
 
@@ -100,13 +107,16 @@ class KoersApp(App[None]):
             self.notify(self.tr("prefs.ignored", path=str(self.prefs_path), reason=self.prefs_ignored),
                         severity="warning", timeout=10, markup=False)
         self.push_screen(LibraryScreen(self.scenario_dirs, self.bundled, self.saves_dir))
-        if self.start_scenario is not None:
+        if self.start_scenario is not None and not self.room:  # in a room the library opens it (LibraryScreen.reopen)
             self.play_new(self.start_scenario)
         elif self.prefs.player is None:
             self.ask_player(lambda: None)
 
     def on_unmount(self) -> None:
-        self._let_go()
+        # However the app ends (a closed browser tab in a room ends it from outside), the time
+        # spent at the current decision is saved, so that its timer goes on where it was.
+        self._leave()
+        self.session = None
 
     def ask_player(self, then: Callable[[], None]) -> None:
         from game.tui.dialogs import NameScreen
@@ -118,7 +128,8 @@ class KoersApp(App[None]):
             self.remember(player=player, session=session, lang=lang)
             then()
 
-        self.push_screen(NameScreen(self.prefs.player or "", self.prefs.session or "", self.lang), answered)
+        self.push_screen(NameScreen(self.prefs.player or "", self.prefs.session or "", self.lang,
+                                    session_fixed=self.room), answered)
 
     @on(LibraryScreen.Play)
     def _play_chosen(self, message: LibraryScreen.Play) -> None:
@@ -161,7 +172,7 @@ class KoersApp(App[None]):
 
             try:
                 session = PlaySession.start(scenario, self.store, self.prefs.player or "", self.prefs.session,
-                                            self.prefs.timers, self.clock)
+                                            self.prefs.timers, self.clock, self.prefs.player_id)
             except RunError as exc:
                 self.cannot_go_on(exc)
                 return
@@ -296,7 +307,12 @@ class KoersApp(App[None]):
             self.screen.refresh_entries()
 
     async def action_quit(self) -> None:
-        """Quit; a playthrough is saved after every choice, so say so on the way out."""
+        """Quit; a playthrough is saved after every choice, so say so on the way out.
+        In a room the player's process ends only with their browser tab: back to the library."""
+        if self.room:
+            self.action_library()
+            self.notify(self.tr("room.stay"), markup=False, timeout=8)
+            return
         unsaved = self.unsaved
         open_now = self._leave() or any(isinstance(s, DebriefScreen) for s in self.screen_stack)
         message = (unsaved or self.tr("app.saved")) if open_now else None
@@ -327,6 +343,9 @@ class KoersApp(App[None]):
 
     def action_take_screenshot(self) -> None:
         """An SVG picture of the screen, in the folder the exports go to, which is made if need be."""
+        if self.room:  # that folder is on the trainer's computer
+            self.notify(self.tr("room.no_export"), markup=False)
+            return
         folder = self.exports_dir
         try:
             folder.mkdir(parents=True, exist_ok=True)

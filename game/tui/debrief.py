@@ -115,9 +115,10 @@ class DebriefScreen(KoersScreen):
             if d.transfer:
                 yield Static(plain(t("debrief.transfer"), "bold"), classes="section")
                 yield Static(plain(d.transfer))
-            with Horizontal(classes="exports"):
-                yield Button(Content(t("debrief.export")), id="export", variant="primary")
-                yield Button(Content(t("debrief.export_record")), id="export-record")
+            if not self.koers.room:  # a room's exports would land on the trainer's computer
+                with Horizontal(classes="exports"):
+                    yield Button(Content(t("debrief.export")), id="export", variant="primary")
+                    yield Button(Content(t("debrief.export_record")), id="export-record")
         yield Static(id="exported", markup=False)
         yield Static(plain(self.koers.tr("debrief.hint")), id="hint")
 
@@ -199,6 +200,9 @@ class DebriefScreen(KoersScreen):
         from game.core.files import write_private
         from game.render.xapi import Unfit
 
+        if self.koers.room:
+            self.koers.notify(self.koers.tr("room.no_export"), markup=False)
+            return
         stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
         try:
             path = write_private(self.koers.exports_dir, f"debrief-{self.scenario.id}-{stamp}", suffix, text())

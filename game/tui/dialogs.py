@@ -29,13 +29,15 @@ class Option(RadioButton):
 
 class NameScreen(ModalScreen[tuple[str, str | None, str] | None]):
     """Asks once for a name or pseudonym, an optional session code, and the
-    language (preselected from the system's), in the language chosen."""
+    language (preselected from the system's), in the language chosen. With
+    ``session_fixed`` (a workshop room) the session is the room's, not asked."""
 
     BINDINGS = [("escape", "cancel", "")]
 
-    def __init__(self, player: str, session: str, lang: str) -> None:
+    def __init__(self, player: str, session: str, lang: str, session_fixed: bool = False) -> None:
         super().__init__()
         self.player, self.session, self.lang = player, session, lang
+        self.session_fixed = session_fixed
 
     def compose(self) -> ComposeResult:
         t = lambda key: tr(self.lang, key)  # noqa: E731
@@ -44,8 +46,9 @@ class NameScreen(ModalScreen[tuple[str, str | None, str] | None]):
             yield Label(Content(t("name.player")))
             yield Input(self.player, id="player", max_length=60)
             yield Static(id="needed", classes="needed")
-            yield Label(Content(t("name.session")))
-            yield Input(self.session, id="session", max_length=40)
+            if not self.session_fixed:
+                yield Label(Content(t("name.session")))
+                yield Input(self.session, id="session", max_length=40)
             yield Label(Content(t("settings.language")))
             with RadioSet(id="lang"):
                 for value in LANGUAGES:
@@ -60,13 +63,18 @@ class NameScreen(ModalScreen[tuple[str, str | None, str] | None]):
     def lang_changed(self, event: RadioSet.Changed) -> None:
         if event.pressed.name and event.pressed.name != self.lang:
             self.player = self.query_one("#player", Input).value
-            self.session = self.query_one("#session", Input).value
+            self.session = self.typed_session()
             self.lang = event.pressed.name
             self.refresh(recompose=True)  # the dialog in the language just chosen
 
+    def typed_session(self) -> str:
+        return self.session if self.session_fixed else self.query_one("#session", Input).value
+
     @on(Input.Submitted, "#player")
     def next_field(self) -> None:
-        if self.named():
+        if self.session_fixed:
+            self.done()
+        elif self.named():
             self.query_one("#session", Input).focus()
 
     def named(self) -> bool:
@@ -85,7 +93,7 @@ class NameScreen(ModalScreen[tuple[str, str | None, str] | None]):
         if not self.named():
             return
         player = typed_name(self.query_one("#player", Input).value)
-        session = typed_name(self.query_one("#session", Input).value) or None
+        session = typed_name(self.typed_session()) or None
         self.dismiss((player, session, self.lang))
 
     def action_cancel(self) -> None:

@@ -22,6 +22,10 @@ class GroupApp(App[None]):
         super().__init__()
         self.report = report
 
+    def status(self) -> str | None:
+        """A line about the room on every view, for a room that is playing now."""
+        return None
+
     def compose(self) -> ComposeResult:
         if not self.report.debriefs:  # `koers debrief` prints instead; a caller of the factory may not
             yield Static(tr(self.report.language, "group.none"), markup=False)

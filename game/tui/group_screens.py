@@ -107,13 +107,22 @@ class GroupScreen(Screen[None]):
         return tr(self.lang, key, **values)
 
     def tabs(self) -> Static:
+        return Static(self.tab_line(), id="group-tabs")
+
+    def tab_line(self) -> Content:
+        """The views, this one marked; and in a room, how the room is doing (kept up to date by the app)."""
+        from game.tui.group import GroupApp
+
         names = [("o", "group.overview"), ("d", "group.decisions"), ("r", "group.tab_routes"), ("m", "group.tab_meters"),
                  ("s", "group.tab_reflections"), ("p", "group.presenter")]
         parts: list[Content | str | tuple[str, str]] = []
         for key, name in names:
             label = f" {key} {self.t(name)} "
             parts.append((label, "reverse bold") if key == self.TAB else (label, "dim"))
-        return Static(Content.assemble(*parts), id="group-tabs")
+        status = self.app.status() if isinstance(self.app, GroupApp) else None
+        if status is not None:
+            parts += ["\n ", (status, "bold $text-accent")]
+        return Content.assemble(*parts)
 
     def keys(self, key: str = "group.nav") -> Static:
         return Static(self._key_line(key), id="group-keys")
@@ -215,6 +224,8 @@ class PresenterScreen(GroupScreen):
     BINDINGS = [("space,enter", "reveal", ""), ("left", "move(-1)", ""), ("right", "move(1)", ""),
                 ("escape", "back", "")]
 
+    shown = False  # the split is on the screen (kept when a room's new choices redraw it)
+
     def compose(self) -> ComposeResult:
         d = self.debrief
         dec = d.decisions[self.index]
@@ -227,6 +238,8 @@ class PresenterScreen(GroupScreen):
             split.display = False
             yield split
         yield self.keys("group.nav_presenter")
+        if self.shown:
+            self.call_after_refresh(self.action_reveal)
 
     def on_resize(self, event: events.Resize) -> None:
         # Less air on a small screen (a projector at a large font is one), so
@@ -238,6 +251,7 @@ class PresenterScreen(GroupScreen):
         return self.query_one("#split").display
 
     def action_reveal(self) -> None:
+        self.shown = True
         split = self.query_one("#split")
         split.display = True
         self.query_one("#choices-only").display = False

@@ -74,6 +74,7 @@ class LibraryScreen(KoersScreen):
         self.finished: dict[str, tuple[Scenario, Playthrough]] = {}
         self.details: dict[str, list[str]] = {}  # option id -> the lines a problem entry opens
         self.loaded = False
+        self.reopened = False  # in a room: the player was taken back to where they were
 
     def compose(self) -> ComposeResult:
         with Vertical(id="library"):
@@ -91,7 +92,7 @@ class LibraryScreen(KoersScreen):
     def show_words(self) -> None:
         app = self.koers
         self.query_one("#library-title", Static).update(plain(f"Koers — {app.tr('app.subtitle')}", "bold"))
-        self.query_one("#hint", Static).update(plain(app.tr("library.hint")))
+        self.query_one("#hint", Static).update(plain(app.tr("room.hint" if app.room else "library.hint")))
 
     def on_screen_resume(self) -> None:
         if self.loaded:  # back from a playthrough; the first load is started by on_mount
@@ -101,10 +102,10 @@ class LibraryScreen(KoersScreen):
         pass
 
     def refresh_entries(self) -> None:
-        self.load_entries(self.koers.prefs.player)
+        self.load_entries(self.koers.prefs.player, self.koers.prefs.player_id)
 
     @work(thread=True, exclusive=True)
-    def load_entries(self, player: str | None) -> None:
+    def load_entries(self, player: str | None, player_id: str | None) -> None:
         """Reading the scenario files and saves (and importing the loader) is most
         of the start-up time, so it happens after the first frame, not before it."""
         from game.authoring.cache import Cache, default_folder
@@ -115,7 +116,7 @@ class LibraryScreen(KoersScreen):
         offered = [listing for listing in library.listings() if is_offered(listing)]
         for listing in offered:
             self.koers.typical_of(listing, library.typical)
-        mine = Store(self.saves_dir).mine(player)
+        mine = Store(self.saves_dir).mine(player, player_id)
         # Only the stories of the player's own playthroughs are read now; the others when one is opened.
         by_key = {listing.key: listing for listing in offered}
         stories = {p.scenario.key: library.scenario(by_key[p.scenario.key])
@@ -196,6 +197,30 @@ class LibraryScreen(KoersScreen):
         first = next((n for n, o in enumerate(options) if not o.disabled), None)
         entries_list.highlighted = first
         entries_list.focus()
+        if app.room and app.prefs.player and not self.reopened:
+            self.reopened = True
+            self.reopen(unfinished, finished)
+
+    def reopen(self, unfinished: list[Playthrough], finished: list[Playthrough]) -> None:
+        """In a room, a player who (re)connects goes on where they were: their
+        newest unfinished playthrough; else, with the room's scenario, its
+        debrief if they finished it, or a new playthrough in their language."""
+        if unfinished:
+            self.post_message(self.Resume(*self.resumable["r0"]))
+            return
+        start = self.koers.start_scenario
+        if start is None:
+            return
+        done = next((key for key, (_s, p) in self.finished.items() if p.scenario.id == start.id), None)
+        if done is not None:
+            self.post_message(self.Review(*self.finished[done]))
+            return
+        languages = next((ls for ls in self.scenarios.values() if start.id in {x.id for x in ls.values()}), None)
+        listing = languages.get(self.koers.lang) if languages else None
+        if listing is None or self.library is None:
+            self.post_message(self.Play(start))
+        else:
+            self.post_message(self.Play(self.library.scenario(listing)))
 
     @on(OptionList.OptionSelected, "#entries")
     def open_entry(self, event: OptionList.OptionSelected) -> None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from game.play.session import PlaySession
 
 TICK = 0.1
+HOLD_TICK = 0.5  # seconds between looks at the room's holds
 GRACE = 0.6  # seconds after a new scene in which keys are ignored: long enough to see it changed
 URGENT = 10  # the countdown's last seconds, shown as urgent
 
@@ -55,6 +56,7 @@ class PlayScreen(KoersScreen):
         self.lang = session.scenario.language
         self.ready_at = 0.0  # keys before this moment belong to the scene before
         self.chosen_here = False  # whether the consequence of the last choice is news
+        self.held = False  # in a room: the trainer holds this decision; the player waits, and the clock stops
 
     def t(self, key: str, **values: object) -> str:
         return tr(self.lang, key, **values)
@@ -69,12 +71,15 @@ class PlayScreen(KoersScreen):
             yield Static(id="speaker", markup=False)
             yield Static(id="text", markup=False)
         yield Static(id="countdown", markup=False)
+        yield Static(id="held", markup=False)
         yield OptionList(id="choices")
         yield Static(id="hint", markup=False)
 
     def on_mount(self) -> None:
         self.show()
         self.set_interval(TICK, self.tick)
+        if self.koers.room:
+            self.set_interval(HOLD_TICK, self.look_at_holds)
         self.watch(self.koers, "prefs", lambda _prefs: self.show(), init=False)
 
     def on_screen_suspend(self) -> None:
@@ -82,7 +87,29 @@ class PlayScreen(KoersScreen):
         self.session.timer.pause()
 
     def on_screen_resume(self) -> None:
-        self.session.timer.go_on()
+        if not self.held:
+            self.session.timer.go_on()
+
+    def look_at_holds(self) -> None:
+        """Wait while the trainer holds this decision; go on, with a fresh moment to see it, once it opens."""
+        from game.play.room import hold_key, read_holds
+
+        run = self.session.run
+        held = (self.koers.room and not run.finished and run.scene is not None and run.scene.is_decision
+                and hold_key(self.session.scenario.id, run.at) in read_holds(self.koers.saves_dir))
+        if held == self.held:
+            return
+        self.held = held
+        if held:
+            self.session.timer.pause()
+        elif self.app.screen is self:  # help on top keeps the clock stopped until it closes
+            self.session.timer.go_on()
+        self.ready_at = self.koers.clock() + GRACE
+        notice = self.query_one("#held", Static)
+        notice.update(plain(self.t("play.held"), "bold $text-warning"))
+        notice.display = held
+        self.query_one("#choices", OptionList).display = not held
+        self.render_countdown()
 
     # -- showing -----------------------------------------------------------
 
@@ -136,12 +163,16 @@ class PlayScreen(KoersScreen):
         choices.highlighted = 0
         choices.focus()
         self.ready_at = self.koers.clock() + GRACE
+        self.held = False
+        self.query_one("#held", Static).display = False
+        choices.display = True
+        self.look_at_holds()  # before the choices are seen: a held decision never shows them
         self.render_countdown()
 
     def render_countdown(self) -> None:
         countdown = self.query_one("#countdown", Static)
         left = self.session.timer.left()
-        countdown.display = left is not None
+        countdown.display = left is not None and not self.held
         if left is not None:
             seconds = math.ceil(left)
             countdown.set_class(seconds <= URGENT, "urgent")
@@ -161,7 +192,7 @@ class PlayScreen(KoersScreen):
 
     def ready(self) -> bool:
         """Whether a key now is meant for this scene, not pressed as the one before it ended."""
-        return self.koers.clock() >= self.ready_at
+        return not self.held and self.koers.clock() >= self.ready_at
 
     def action_pick(self, number: int) -> None:
         choices = self.query_one("#choices", OptionList)

@@ -1,0 +1,1 @@
+"""The workshop room: Koers served to a room of browsers (`koers serve`)."""
