@@ -103,6 +103,27 @@ def test_the_shown_meter_is_no_answer_key(path):
         assert all(scenario.endings[e].rating != "strong" for e in endings), (pick.__name__, endings)
 
 
+@pytest.mark.parametrize("path", [p for p in BUNDLED if ".nl." in p.name], ids=lambda p: p.name)
+def test_the_order_of_the_options_is_no_answer_key(path):
+    """Content that shows its teacher's answer: always taking the option in one place on
+    the list (the first, the second, ... the last) never earns the strong ending, and the
+    options a scenario recommends are not mostly in one place."""
+    from collections import Counter
+
+    from game.core.run import Run
+
+    scenario = load(path)
+    for place in (0, 1, 2, 3, -1):
+        run = Run.start(scenario)
+        while not run.finished:
+            options = run.choices
+            run = run.choose(options[place if -len(options) <= place < len(options) else -1].id)
+        assert scenario.endings[run.at].rating != "strong", place
+    places = Counter(i for scene in scenario.scenes.values() if scene.is_decision
+                     for i, choice in enumerate(scene.choices) if choice.recommended is not False)
+    assert max(places.values()) <= 0.5 * sum(places.values()), dict(places)
+
+
 HEAD = """koers: 1
 id: t
 title: T
