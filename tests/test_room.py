@@ -8,6 +8,7 @@ import re
 import uuid
 from pathlib import Path
 
+import attrs
 import pytest
 from aiohttp import WSMsgType, WSServerHandshakeError
 from aiohttp.test_utils import TestClient, TestServer
@@ -123,11 +124,13 @@ async def test_the_page_asks_nothing_of_another_host_and_nothing_is_listed(room)
     assert "http://" not in text and "https://" not in text and "googleapis" not in text
     assert f'data-session-websocket-url="ws://{page.url.host}:{page.url.port}/{TOKEN}/ws"' in text
     # What the page loads comes from textual-serve's pinned files; textual.js names no other host either.
-    for name in ("textual.js", "xterm.css", "RobotoMono.ttf"):
+    for name in ("textual.js", "xterm.css", "RobotoMono.ttf", "room.js"):
         response = await client.get(f"/{TOKEN}/static/{name}")
         assert response.status == 200 and len(await response.read()) > 1000, name
-    script = await (await client.get(f"/{TOKEN}/static/textual.js")).text()
-    assert "http://" not in script and "https://" not in script
+    for name in ("textual.js", "room.js"):
+        script = await (await client.get(f"/{TOKEN}/static/{name}")).text()
+        assert "http://" not in script and "https://" not in script
+    assert text.index("static/room.js") < text.index("static/textual.js")  # it wraps the WebSocket textual.js opens
     for path in ("static/", "static", "static/js/textual.js", "static/../server.py", ".players/", "koers-room.log"):
         assert (await client.get(f"/{TOKEN}/{path}")).status == 404, path
 
@@ -169,6 +172,62 @@ async def test_each_player_plays_their_own_playthrough_and_a_reconnect_resumes_i
     assert r.connected == 2
     settings = json.loads((folder / ".players" / f"{kim}.json").read_text())
     assert settings["player_id"] == kim and settings["room"] is True and settings["session"] == "WS-1"
+
+
+async def at_decision_two(client, player_id):
+    """A player who has named themselves and taken the first decision: their Koers shows decision 2."""
+    screen = await join(client, player_id)
+    await screen.until("Who is playing?")
+    await screen.keys("Kim\r")
+    await screen.until("Hello.")
+    await asyncio.sleep(0.8)  # keys in the first moment of a scene do not count
+    await screen.keys("1")
+    await screen.until("Thanks for asking.")
+    return screen
+
+
+async def test_a_dropped_connection_reconnects_to_the_same_playthrough_at_the_same_decision(room):
+    r, client = await room()
+    folder, kim = r.config.saves, str(uuid.uuid4())
+    first = await at_decision_two(client, kim)
+    await until_saved(folder, lambda ps: len(ps) == 1 and len(ps[0].steps) == 1)
+    (before,) = saves_of(folder)
+    first.ws._conn.transport.abort()  # the network goes: no close frame, the socket is simply gone
+    player = r.players[kim]
+    await asyncio.wait_for(player.done.wait(), 15)  # the room sees it, and the player's Koers saves and ends
+    assert player.child.exited.is_set() and r.connected == 0
+    again = await join(client, kim)  # what the page does by itself (game/web/room.js), with the same cookie
+    await again.until("Thanks for asking.")
+    assert "Who is playing?" not in again.text
+    await asyncio.sleep(0.8)
+    await again.keys("1")
+    await until_saved(folder, lambda ps: any(p.finished for p in ps))
+    (after,) = saves_of(folder)
+    assert after.id == before.id and [s.scene for s in after.steps] == ["one", "two"]
+
+
+async def test_a_frozen_client_is_dropped_after_the_heartbeat_with_its_save_intact(room):
+    r, client = await room()
+    folder, kim = r.config.saves, str(uuid.uuid4())
+    await at_decision_two(client, kim)
+    player = r.players[kim]
+    # The room's 15 s (HEARTBEAT), shortened for the frozen connection alone (a test client answers a
+    # ping only while it reads, and the one above does not read all the time).
+    r.config = attrs.evolve(r.config, heartbeat=1.0)
+    frozen = await client.ws_connect(f"/{TOKEN}/ws", autoping=False,
+                                     headers=_cookie_header({COOKIE: kim}))  # takes over, then never reads again
+    await asyncio.wait_for(player.done.wait(), 15)
+    frozen_player = r.players[kim]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await asyncio.wait_for(frozen_player.done.wait(), 15)  # no pong to the room's ping: dropped
+    assert loop.time() - started < 5 and r.connected == 0
+    (saved,) = saves_of(folder)
+    assert saved.player_id == kim and len(saved.steps) == 1 and not saved.finished
+    r.config = attrs.evolve(r.config, heartbeat=15.0)
+    again = await join(client, kim)
+    await again.until("Thanks for asking.")
+    assert "Who is playing?" not in again.text
 
 
 async def test_q_and_escape_never_end_a_players_koers(room):

@@ -29,7 +29,7 @@ from game.saves.codec import list_saves
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")) if p and os.path.exists(p)), None)
 
 #: Keeps the text of every frame the page's websocket receives, without its escape codes:
-#: what xterm.js draws on a canvas, where the test cannot read it.
+#: what xterm.js draws on a canvas, where the test cannot read it; and the socket, to close it.
 RECORD = r"""
 (() => {
   const Native = window.WebSocket;
@@ -37,6 +37,7 @@ RECORD = r"""
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
+      window.__socket = this;
       const decoder = new TextDecoder();
       this.addEventListener("message", (e) => {
         if (typeof e.data !== "string") {
@@ -145,6 +146,24 @@ def test_two_browsers_play_in_the_room_and_the_trainer_debriefs_it(tmp_path):
                 ann.keyboard.press("1")
                 until(lambda: any(p.player == "Ann" and p.finished for p in saves(folder)))
                 assert len(saves(folder)) == 2
+
+                # Bob's network goes, and comes back 2.5 s later: his page reconnects by itself (it tries
+                # while offline, and fails, then reloads once the room answers) and resumes where he was.
+                bob = pages["Bob"]
+                bob.context.set_offline(True)
+                bob.evaluate("window.__before = true; window.__socket.close(3000)")  # as a dropped network closes it
+                time.sleep(2.5)
+                assert bob.evaluate("window.__before") is True  # no reload while the room cannot be reached
+                bob.context.set_offline(False)
+                bob.wait_for_function("() => !window.__before && window.__koers.includes('Then?')", timeout=30_000)
+                assert "Who is playing?" not in bob.evaluate("window.__koers")
+                assert int(bob.evaluate("sessionStorage.getItem('koers-reconnect-tries')")) >= 2
+                bob.screenshot(path=str(tmp_path / "Bob-reconnected.png"))
+                bob.focus("textarea.xterm-helper-textarea")
+                time.sleep(0.8)
+                bob.keyboard.press("1")
+                until(lambda: any(p.player == "Bob" and len(p.steps) == 2 for p in saves(folder)))
+                assert len(saves(folder)) == 2
                 assert all(url.startswith(origin + "/") for url in requests), [u for u in requests if not u.startswith(origin)]
             finally:
                 browser.close()
@@ -163,5 +182,5 @@ def test_two_browsers_play_in_the_room_and_the_trainer_debriefs_it(tmp_path):
     assert report.returncode == 0, report.stderr
     assert "2 playthroughs" in report.stdout
     markdown = (tmp_path / "room.md").read_text(encoding="utf-8")
-    assert re.search(r"Playthroughs: 2 \(1 finished, 1 unfinished\)", markdown), markdown[:800]
+    assert re.search(r"Playthroughs: 2 \(2 finished, 0 unfinished\)", markdown), markdown[:800]
     assert json.loads((folder / ".players" / f"{played['Ann'].player_id}.json").read_text())["player"] == "Ann"

@@ -43,11 +43,14 @@ REPLACED = 4000  # the close code of a connection the same player opened again
 MAX_MESSAGE = 64 * 1024  # a key press or a resize; nothing a browser sends is larger
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
-#: What the page loads, and where it is in the textual-serve package (pyproject pins the version).
+_SERVE = files("textual_serve") / "static"
+#: What the page loads: textual-serve's browser side (pyproject pins the version), and the room's own
+#: script, which reconnects by itself (game/web/room.js).
 STATIC = {
-    "textual.js": ("js/textual.js", "text/javascript"),
-    "xterm.css": ("css/xterm.css", "text/css"),
-    "RobotoMono.ttf": ("fonts/RobotoMono-VariableFont_wght.ttf", "font/ttf"),
+    "textual.js": (_SERVE / "js/textual.js", "text/javascript"),
+    "xterm.css": (_SERVE / "css/xterm.css", "text/css"),
+    "RobotoMono.ttf": (_SERVE / "fonts/RobotoMono-VariableFont_wght.ttf", "font/ttf"),
+    "room.js": (files("game.web") / "room.js", "text/javascript"),
 }
 #: The page may load only from the room itself: a venue network's stalled DNS never hangs it.
 POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
@@ -65,6 +68,7 @@ class Config:
     #: The facilitator's own token, and what its connections run (presenter mode on a projector, in a browser).
     facilitator_token: str = ""
     facilitator: tuple[str, tuple[str, ...]] = ("", ())
+    heartbeat: float = HEARTBEAT
 
 
 def player_args(saves: Path, scenario: Path | None, scenario_dirs: list[Path]) -> tuple[str, ...]:
@@ -101,7 +105,6 @@ class Room:
         self.settings = config.saves / ".players"  # hidden: `koers debrief` and the library never read it
         self.link, self.facilitator = "", ""  # the links, once the room listens
         self.qr: list[str] = []  # the QR code of the link to join
-        self._static = files("textual_serve") / "static"
 
     @property
     def connected(self) -> int:
@@ -176,7 +179,7 @@ class Room:
         if found is None:
             raise web.HTTPNotFound()
         path, kind = found
-        return web.Response(body=(self._static / path).read_bytes(), content_type=kind,
+        return web.Response(body=path.read_bytes(), content_type=kind,
                             headers={"Cache-Control": "max-age=3600"})
 
     # -- players ------------------------------------------------------------
@@ -191,7 +194,7 @@ class Room:
         try:
             if earlier is not None:
                 await earlier.end()
-            websocket = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=MAX_MESSAGE)
+            websocket = web.WebSocketResponse(heartbeat=self.config.heartbeat, max_msg_size=MAX_MESSAGE)
             await websocket.prepare(request)
             player.websocket = websocket
             await self._play(player, websocket, _size(request.query))
@@ -204,7 +207,7 @@ class Room:
 
     async def _facilitate(self, request: web.Request) -> web.StreamResponse:
         """The facilitator view in a browser (for a projector): not a player, not counted."""
-        websocket = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=MAX_MESSAGE)
+        websocket = web.WebSocketResponse(heartbeat=self.config.heartbeat, max_msg_size=MAX_MESSAGE)
         await websocket.prepare(request)
         entry, args = self.config.facilitator
         child = Child(args, self.log.name, _sender(websocket), entry)
@@ -254,7 +257,7 @@ async def _drive(websocket: web.WebSocketResponse, child: Child, replaced: async
         await asyncio.wait({relay, *waits}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         ended(await child.stop())
-        # Closed from here, the relay's receive ends with it; textual.js then shows the page's "reconnect".
+        # Closed from here, the relay's receive ends with it; the page then reconnects by itself (room.js).
         await websocket.close(code=REPLACED if replaced is not None and replaced.is_set() else WSCloseCode.OK)
         for task in (relay, *waits):
             task.cancel()
@@ -320,11 +323,13 @@ body.-closed .closed {{ display: flex; }}
 .closed a {{ display: inline-block; margin-top: 1em; padding: 0.7em 1.4em; background: #5e0ba7; color: #fff;
   text-decoration: none; }}
 </style>
+<script src="static/room.js"></script>
 <script src="static/textual.js"></script>
 </head>
 <body>
 <div class="closed"><div>
 <p>Verbinding verbroken. Je speelronde is opgeslagen.<br>Disconnected. Your playthrough is saved.</p>
+<p id="reconnect"></p>
 <a href="">Opnieuw verbinden · Reconnect</a>
 </div></div>
 <div id="terminal" class="textual-terminal" data-session-websocket-url="{ws}" data-font-size="16"></div>
