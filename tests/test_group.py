@@ -417,6 +417,26 @@ def test_cli_prints_a_summary_and_lists_skipped_files(room, tmp_path, capsys):
     assert f"{room / 'broken.json'}:1:2: S001 " in err
 
 
+def test_a_report_that_cannot_be_written_leaves_the_old_one_and_its_privacy(room, tmp_path, capsys, monkeypatch):
+    scen = ["--scenarios", str(tmp_path / "scenarios")]
+    report = tmp_path / "r.md"
+    report.write_text("the report of last week\n")
+    report.chmod(0o600)
+    assert main(["debrief", str(room), *scen, "--export", str(report)]) == 0
+    assert report.read_text(encoding="utf-8").startswith("# Group debrief")
+    assert report.stat().st_mode & 0o777 == 0o600  # replaced, and still readable by its owner only
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    before = report.read_bytes()
+    assert main(["debrief", str(room), *scen, "--export", str(report)]) == 2
+    assert report.read_bytes() == before
+    assert capsys.readouterr().err.splitlines()[-1] == f"{report}:1:1: K012 cannot write the report: No space left on device"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
 def test_cli_exports_by_extension_and_refuses_an_unknown_one(room, tmp_path, capsys):
     scen = ["--scenarios", str(tmp_path / "scenarios")]
     for name, start in (("r.md", "# Group debrief"), ("r.html", "<!DOCTYPE html>"), ("r.csv", "\ufeffsession,player")):

@@ -241,13 +241,11 @@ def _debrief(args: argparse.Namespace) -> int:
         if not interactive:
             sys.stdout.write(to_text(report))
     else:
-        # utf-8-sig for CSV: without the mark, spreadsheet programs guess a legacy encoding for é and ë.
-        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-        try:
-            with open(args.export, "w", encoding=encoding, newline="") as f:
-                f.write(EXPORTS[fmt](report))
-        except OSError as exc:
-            print(f"{clean(str(args.export))}:1:1: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
+        from game.cli.output import put
+
+        # A byte order mark for CSV: without it, spreadsheet programs guess a legacy encoding for é and ë.
+        mark = "\ufeff" if fmt == "csv" else ""
+        if not put(mark + EXPORTS[fmt](report), args.export, "the report"):  # whole or not at all
             return EXIT_ERRORS
         n = sum(d.playthroughs for d in report.debriefs)
         k = len(report.skipped)

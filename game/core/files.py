@@ -77,8 +77,9 @@ def write_private(folder: str | os.PathLike[str], stem: str, suffix: str, text: 
 def write_whole(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` whole or not at all: a crash or a full disk
     leaves an old file as it was, never half written. A link is followed; a
-    device or a pipe (/dev/stdout) is written to as it is. A new file is made
-    as any other (the umask decides who may read it). Raises OSError."""
+    device or a pipe (/dev/stdout) is written to as it is. A file replaced
+    keeps who may read it; a new one is made as any other (the umask decides).
+    Raises OSError."""
     if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -90,9 +91,13 @@ def write_whole(path: str | os.PathLike[str], text: str) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
+        if os.path.exists(target):  # a report kept private stays private
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
