@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, gfm
+from conftest import FIXTURES, ROOT, gfm
 from game.authoring.library import Library
 from game.core.diagnostics import MAX_SHOWN, ScenarioError
 from game.authoring.loader import load, loads
@@ -360,3 +360,12 @@ def test_player_text_never_becomes_markup_on_github(attack):
 def test_any_text_renders_as_itself(text):
     if text.strip():
         shows_as_text(escape(text), text)
+
+
+@pytest.mark.parametrize("command", [["schema"], ["list"], ["explore", "scenarios/marcel.nl.yaml"]])
+def test_a_full_standard_output_is_one_line_not_a_traceback(command):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "game", *command], stdout=full, stderr=subprocess.PIPE,
+                              text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == "<stdout>:1:1: K012 cannot write the output: No space left on device\n"

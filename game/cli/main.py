@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -107,15 +108,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.plain = False
     command = args.command or "play"
     try:
-        return {"play": play, "list": _list, "new": new.run, "validate": _validate, "explore": _explore,
+        code = {"play": play, "list": _list, "new": new.run, "validate": _validate, "explore": _explore,
                 "graph": graph.run, "schema": schema.run, "debrief": _debrief, "watch": watch.run,
                 "import": imports.run, "xapi": xapi.run, "serve": serve.run}[command](args)
+        sys.stdout.flush()  # here, where a full disk can still be said in one line
+        return code
     except BrokenPipeError:  # `koers validate ... | head` is fine
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _stdout_gone()
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if exc.errno not in _CANNOT_WRITE:  # commands say their own reading and writing; this is standard output
+            raise
+        _stdout_gone()
+        print(f"<stdout>:1:1: K012 cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERRORS
+
+
+_CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _stdout_gone() -> None:
+    """Nothing more goes to standard output, not even what is left in its buffer at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _library(folders: list[Path]) -> Library:
