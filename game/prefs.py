@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from typing import NamedTuple
 
 from game.core.files import read_regular
-from game.core.vocab import LANGUAGES, TIMERS, Timers
+from game.core.vocab import LANGUAGES, TIMERS, UUID, Timers
 from game.core.text import typed_name
 
 ENV_VAR = "KOERS_SAVES"
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as a save's player_id
 
 # Read before the first frame, so it stays light: no attrs, no engine imports.
 class Prefs(NamedTuple):
@@ -50,7 +48,7 @@ class Prefs(NamedTuple):
             session=text("session"),
             lang=lang if lang in LANGUAGES else None,
             timers=next((t for t in TIMERS if t == timers), "on"),
-            player_id=player_id if isinstance(player_id, str) and _UUID.fullmatch(player_id) else None,
+            player_id=player_id if isinstance(player_id, str) and UUID.match(player_id) else None,
             room=data.get("room") is True,
         )
 

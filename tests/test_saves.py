@@ -492,6 +492,14 @@ def test_an_id_that_could_name_another_file_is_refused():
     assert d.message == "'id' in the save should be a playthrough id (a UUID), not '../../../etc/passwd'"
 
 
+def test_an_id_with_a_final_newline_is_refused():
+    text = good_text()
+    pid = json.loads(text)["id"]
+    text = text.replace(f'"{pid}"', json.dumps(pid + "\n"))
+    d = error_of(text)
+    assert (d.code, d.line, d.col) == ("S104", *position(text, f'"{pid}', after='"id": '))
+
+
 def test_a_json_list_is_not_a_save():
     d = error_of("[1, 2]")
     assert (d.code, d.line, d.col, d.message) == ("S102", 1, 1, "a save should be a JSON object, not a list")

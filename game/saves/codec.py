@@ -25,14 +25,14 @@ import msgspec
 from game.core.diagnostics import Diagnostic
 from game.core.files import read_regular
 from game.saves.explain import SaveError, read_slowly
-from game.saves.playthrough import UUID_PATTERN, Playthrough
+from game.core.vocab import UUID
+from game.saves.playthrough import Playthrough
 
 MAX_BYTES = 4 * 1024 * 1024
 TEMP_PREFIX = ".tmp-"
 
 _decode = msgspec.json.Decoder(Playthrough).decode
 _encode = msgspec.json.Encoder().encode
-_UUID = re.compile(UUID_PATTERN)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -88,7 +88,7 @@ def encode(playthrough: Playthrough) -> bytes:
 def save(folder: str | os.PathLike[str], playthrough: Playthrough) -> Path:
     """Write ``<folder>/<playthrough id>.json`` so that a crash at any moment
     leaves either the old file or the new one, never a mix."""
-    if not _UUID.match(playthrough.id):  # the id names the file: never a path out of the folder
+    if not UUID.match(playthrough.id):  # the id names the file: never a path out of the folder
         raise ValueError(f"a playthrough id must be a UUID, not {playthrough.id!r}")
     folder = Path(folder)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)

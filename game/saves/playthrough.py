@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, cast
 import msgspec
 from msgspec import Meta
 
-from game.core.vocab import Language, Timers
+from game.core.vocab import UUID_PATTERN, Language, Timers
 
 if TYPE_CHECKING:  # a save is read without the model: the library's saves list costs less at start-up
     from game.core import model as m
@@ -26,7 +26,6 @@ SaveFormat = Literal[3]
 SAVE_FORMAT: SaveFormat = 3
 MAX_DIGITS = 15  # 10**15 ms is 30,000 years; longer numbers only cost memory
 
-UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 # The file name is the id, so anything but a canonical UUID could name a path outside the saves folder.
 Id = Annotated[str, Meta(pattern=UUID_PATTERN, description="a playthrough id (a UUID)")]

@@ -22,7 +22,6 @@ import contextlib
 import hmac
 import html
 import json
-import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
@@ -33,6 +32,7 @@ from typing import IO
 import attrs
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from game.core.vocab import UUID
 from game.play.room import Status
 from game.prefs import load_prefs, save_prefs
 from game.web.child import ENTRY, Child
@@ -41,7 +41,6 @@ COOKIE = "koers_player"
 HEARTBEAT = 15.0  # seconds: a browser that stops answering is dropped after this, its save intact
 REPLACED = 4000  # the close code of a connection the same player opened again
 MAX_MESSAGE = 64 * 1024  # a key press or a resize; nothing a browser sends is larger
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 _SERVE = files("textual_serve") / "static"
 #: What the page loads: textual-serve's browser side (pyproject pins the version), and the room's own
@@ -156,7 +155,7 @@ class Room:
 
     def _player_id(self, request: web.Request) -> str | None:
         value = request.cookies.get(COOKIE, "")
-        return value if _UUID.fullmatch(value) else None
+        return value if UUID.match(value) else None
 
     def _full(self, player_id: str | None) -> bool:
         return (player_id is None or player_id not in self.players) and self.connected >= self.config.max_players
