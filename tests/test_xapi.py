@@ -178,6 +178,19 @@ def test_actors_are_a_salted_hash_of_the_pseudonym(lib):
         Options(salt=b"short")
 
 
+def test_two_room_players_of_one_pseudonym_are_two_actors(lib):
+    en = lib.languages("base")["en"]
+    ids = ["0b6c9a8e-2f1d-4c3b-9a7e-5d4c3b2a1f0e", "7d1e2f3a-4b5c-4d6e-8f70-a1b2c3d4e5f6"]
+
+    def actor(player_id):
+        p = replace(play(en, 1, ["ask"], player="Sam", session="S1"), player_id=player_id)
+        return playthrough_statements(p, en, [], Options(salt=SALT))[0]["actor"]["account"]["name"]
+
+    assert actor(ids[0]) != actor(ids[1])
+    assert actor(ids[0]) == actor(ids[0])
+    assert actor(None) not in {actor(ids[0]), actor(ids[1])}
+
+
 def test_reflections_only_when_shared_and_asked_for(bundled):
     p = next(p for p in generate_saves.playthroughs("crisisreflex", 40, 5) if p.finished)
     scenario = bundled.one("crisisreflex", p.scenario.language)

@@ -170,7 +170,9 @@ class _Maker:
         home = _iri(base, "sessions", p.session) if p.session is not None else _iri(base, "players")
         if self.options.names:
             return {"objectType": "Agent", "name": p.player or "-", "account": {"homePage": home, "name": p.player or "-"}}
-        secret = hmac.new(self.options.salt, f"{p.session or ''}\n{p.player}".encode(), hashlib.sha256)
+        # In a room, two players may type one pseudonym: their player ids tell them apart.
+        who = p.player if p.player_id is None else f"id:{p.player_id}"
+        secret = hmac.new(self.options.salt, f"{p.session or ''}\n{who}".encode(), hashlib.sha256)
         return {"objectType": "Agent", "account": {"homePage": home, "name": secret.hexdigest()[:32]}}
 
     def statement(self, key: Sequence[object], verb: str, obj: Statement, when: datetime | None,
