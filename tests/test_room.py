@@ -327,3 +327,16 @@ async def test_the_facilitator_link_opens_the_live_view_and_is_no_player(room):
     view = await join(client, token=FACILITATOR)  # the room is full, and the facilitator still gets in
     await view.until("1 connected")
     assert r.connected == 1
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["--port", "70000"], "koers serve: --port needs a number from 0 to 65535"),
+    (["--port", "-1"], "koers serve: --port needs a number from 0 to 65535"),
+    (["--max-players", "0"], "koers serve: --max-players needs a number of 1 or more"),
+])
+def test_bad_numbers_are_one_line_before_the_room_opens(capsys, tmp_path, argv, said):
+    from game.cli.main import main
+
+    assert main(["serve", "--session", "T", "--saves", str(tmp_path / "room"), *argv]) == 2
+    assert capsys.readouterr().err == said + "\n"
+    assert not (tmp_path / "room").exists()

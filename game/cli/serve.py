@@ -88,6 +88,9 @@ def run(args: argparse.Namespace) -> int:
     if args.max_players < 1:
         print("koers serve: --max-players needs a number of 1 or more", file=sys.stderr)
         return EXIT_ERRORS
+    if not 0 <= args.port <= 65535:
+        print("koers serve: --port needs a number from 0 to 65535", file=sys.stderr)
+        return EXIT_ERRORS
     if (args.cert is None) != (args.key is None):
         print("koers serve: --cert and --key go together", file=sys.stderr)
         return EXIT_ERRORS
