@@ -265,6 +265,19 @@ async def test_the_cap_counts_players_not_connections(room):
     assert r.connected == 1
 
 
+async def test_a_plain_request_to_the_websocket_takes_no_number_and_ends_no_game(room):
+    r, client = await room()
+    kim = str(uuid.uuid4())
+    screen = await join(client, kim)
+    await screen.until("Who is playing?")
+    for cookie in ({}, {COOKIE: kim}):
+        for _ in range(3):
+            response = await client.get(f"/{TOKEN}/ws", headers=_cookie_header(cookie))
+            assert response.status == 400
+    assert r.numbers == {kim: 1} and r.connected == 1  # Kim's connection is still the one playing
+    assert not screen.ws.closed
+
+
 async def test_a_players_stderr_goes_to_the_room_log_not_the_terminal(room, capfd):
     r, client = await room()
     r.config = Config(session="WS-1", saves=r.config.saves, token=TOKEN, args=("play", "--plain"))  # a Koers that fails

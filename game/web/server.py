@@ -184,6 +184,9 @@ class Room:
     # -- players ------------------------------------------------------------
 
     async def _websocket(self, request: web.Request) -> web.StreamResponse:
+        websocket = web.WebSocketResponse(heartbeat=self.config.heartbeat, max_msg_size=MAX_MESSAGE)
+        if not websocket.can_prepare(request).ok:  # a plain request takes no number and ends no player's game
+            raise web.HTTPBadRequest(text="this address is the game's websocket\n")
         player_id = self._player_id(request) or str(uuid.uuid4())  # a client without the page's cookie
         if self._full(player_id):
             raise web.HTTPServiceUnavailable(text="the room is full\n")
@@ -193,7 +196,6 @@ class Room:
         try:
             if earlier is not None:
                 await earlier.end()
-            websocket = web.WebSocketResponse(heartbeat=self.config.heartbeat, max_msg_size=MAX_MESSAGE)
             await websocket.prepare(request)
             player.websocket = websocket
             await self._play(player, websocket, _size(request.query))
