@@ -296,3 +296,10 @@ def test_a_file_that_cannot_be_read_at_all_is_one_line_and_exit_2(tmp_path, caps
     assert capsys.readouterr().err == f"{tmp_path / 'missing.en.yaml'}:1:1: K011 cannot read the file: No such file or directory\n"
     assert main(["watch", str(tmp_path)]) == 2
     assert capsys.readouterr().err == f"{tmp_path}:1:1: K011 cannot read the file: Is a directory\n"
+
+
+def test_without_a_terminal_the_preview_says_so_instead_of_drawing_into_a_pipe(scenario_file):
+    done = subprocess.run([sys.executable, "-m", "game", "watch", str(scenario_file)], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "koers watch: the preview needs a terminal; to check the file from a script, use koers validate\n"

@@ -70,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"koers watch: {clean(str(exc))}", file=sys.stderr)
         return EXIT_ERRORS
 
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print("koers watch: the preview needs a terminal; to check the file from a script, use koers validate",
+              file=sys.stderr)
+        return EXIT_ERRORS
+
     from game.tui.watch import WatchApp
 
     prefs_path = default_prefs_path()
