@@ -27,17 +27,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from game.authoring.graph import chart
-    from game.authoring.library import load_playable
     from game.cli.main import EXIT_ERRORS, EXIT_OK
-    from game.core.diagnostics import ScenarioError
-    from game.cli.output import put
+    from game.cli.output import playable, put
     from game.core.text import clean
     from game.render import graph as words
 
-    try:
-        scenario = load_playable(args.file)
-    except ScenarioError as exc:
-        print(clean(str(exc)), file=sys.stderr)
+    scenario = playable(args.file)
+    if scenario is None:
         return EXIT_ERRORS
     if args.output is not None and os.path.exists(args.output) and os.path.samefile(args.output, args.file):
         print(f"{clean(str(args.output))}:1:1: is the scenario itself; write the map to another file", file=sys.stderr)

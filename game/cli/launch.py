@@ -37,13 +37,10 @@ def play(args: argparse.Namespace) -> int:
 
     scenario = None
     if file is not None:
-        from game.core.diagnostics import ScenarioError
-        from game.authoring.library import load_playable
+        from game.cli.output import playable
 
-        try:
-            scenario = load_playable(file)
-        except ScenarioError as exc:
-            print(clean(str(exc)), file=sys.stderr)
+        scenario = playable(file)
+        if scenario is None:
             return EXIT_ERRORS
 
     if args.plain:

@@ -201,16 +201,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _explore(args: argparse.Namespace) -> int:
-    from game.core.diagnostics import ScenarioError
     from game.authoring.explore import SAMPLES, explore, format_report
     from game.core.run import RunError
     from game.core.text import clean
-    from game.authoring.library import load_playable
+    from game.cli.output import playable
 
-    try:
-        scenario = load_playable(args.file)
-    except ScenarioError as exc:
-        print(clean(str(exc)), file=sys.stderr)
+    scenario = playable(args.file)
+    if scenario is None:
         return EXIT_ERRORS
     try:
         if args.samples is not None:

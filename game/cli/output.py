@@ -1,9 +1,15 @@
-"""What a command writes: printed, or a file written whole."""
+"""What a command says: its output, printed or written whole to a file, and why a
+scenario it was given cannot be played."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from game.core.model import Scenario
 
 
 def put(text: str, output: Path | None, what: str) -> bool:
@@ -21,3 +27,16 @@ def put(text: str, output: Path | None, what: str) -> bool:
         print(clean(f"{output}:1:1: K012 cannot write {what}: {exc.strerror or exc}"), file=sys.stderr)
         return False
     return True
+
+
+def playable(path: str | os.PathLike[str]) -> Scenario | None:
+    """The scenario in ``path``; None, after its problems (one line each), when it cannot be played."""
+    from game.authoring.library import load_playable
+    from game.core.diagnostics import ScenarioError
+    from game.core.text import clean
+
+    try:
+        return load_playable(path)
+    except ScenarioError as exc:
+        print(clean(str(exc)), file=sys.stderr)
+        return None

@@ -96,13 +96,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     scenario = args.scenario
     if scenario is not None:
-        from game.core.diagnostics import ScenarioError
-        from game.authoring.library import load_playable
+        from game.cli.output import playable
 
-        try:
-            load_playable(scenario)
-        except ScenarioError as exc:
-            print(clean(str(exc)), file=sys.stderr)
+        if playable(scenario) is None:
             return EXIT_ERRORS
         scenario = scenario.resolve()
     folder = room_folder(args.saves, session).resolve()
