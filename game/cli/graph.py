@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from game.authoring.graph import chart
-    from game.cli.main import EXIT_ERRORS, EXIT_OK
+    from game.cli.output import EXIT_ERRORS, EXIT_OK
     from game.cli.output import playable, put
     from game.core.text import clean
     from game.render import graph as words

@@ -12,9 +12,9 @@ import argparse
 import os
 import sys
 
+from game.cli.output import EXIT_ERRORS, EXIT_OK
 from game.core.vocab import LANGUAGES
 
-EXIT_OK, EXIT_ERRORS = 0, 2
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -10,9 +10,9 @@ import argparse
 import io
 import sys
 
+from game.cli.output import EXIT_ERRORS, EXIT_OK
 from game.render.i18n import default_language
 
-EXIT_OK, EXIT_ERRORS = 0, 2
 
 
 def play(args: argparse.Namespace) -> int:

@@ -15,11 +15,11 @@ from game import __version__
 from game.core.vocab import LANGUAGES
 from game.cli import graph, imports, new, schema, serve, watch, xapi
 from game.cli.launch import play
+from game.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_WARNINGS
 
 if TYPE_CHECKING:
     from game.authoring.library import Library
 
-EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
 
 #: Options that mean the same before the command and after it: ``koers --scenarios DIR list``
 #: and ``koers list --scenarios DIR`` are one thing. Their value when given nowhere.

@@ -22,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from game.authoring.fields import ID
-    from game.cli.main import EXIT_ERRORS, EXIT_OK
+    from game.cli.output import EXIT_ERRORS, EXIT_OK
     from game.core.text import clean
 
     def fail(message: str) -> int:

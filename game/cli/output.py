@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from game.core.model import Scenario
 
+#: How every command ends: done, done with warnings (only where --strict or a skipped file says so), or not done.
+EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
+
 
 def put(text: str, output: Path | None, what: str) -> bool:
     """Print ``text``, or write it whole to ``output``; False, after one

@@ -14,7 +14,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from game.authoring.schema import schema_text
-    from game.cli.main import EXIT_ERRORS, EXIT_OK
+    from game.cli.output import EXIT_ERRORS, EXIT_OK
     from game.cli.output import put
 
     return EXIT_OK if put(schema_text(), args.output, "the schema") else EXIT_ERRORS

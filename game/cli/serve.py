@@ -11,13 +11,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from game.cli.output import EXIT_ERRORS, EXIT_OK
+
 if TYPE_CHECKING:  # everything else loads only when the room starts: the parser is built for every command
     import ssl
 
     from game.tui.room import RoomApp
     from game.web.server import Config, Room
 
-EXIT_OK, EXIT_ERRORS = 0, 2
 LOG = "koers-room.log"
 
 

@@ -51,7 +51,7 @@ def check(path: str) -> Checked:
 def run(args: argparse.Namespace) -> int:
     from functools import partial
 
-    from game.cli.main import EXIT_ERRORS, EXIT_OK
+    from game.cli.output import EXIT_ERRORS, EXIT_OK
     from game.core.text import clean
     from game.play.preview import BadStart, Start
     from game.prefs import default_prefs_path, default_saves_dir, load_prefs

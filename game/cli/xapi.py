@@ -14,10 +14,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from game.cli.output import EXIT_ERRORS, EXIT_OK, EXIT_WARNINGS
+
 if TYPE_CHECKING:
     from game.render.xapi import Options, Statement
 
-EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
 SUFFIX = ".xapi.json"
 SALT_BYTES = 32
 
