@@ -279,6 +279,23 @@ def test_debrief_exports_a_rooms_statements(tmp_path, crowd):
     assert json.loads(again.read_text(encoding="utf-8")) == statements  # the same salt: the same actors
 
 
+def test_a_salt_that_cannot_be_written_is_not_left_half_written(tmp_path, monkeypatch):
+    import os
+
+    from game.cli.xapi import _salt
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    path = tmp_path / "koers" / "xapi-salt"
+    with pytest.raises(OSError):
+        _salt(path)
+    assert not path.exists()  # a later run makes a whole one, instead of trusting half of one
+    monkeypatch.undo()
+    assert len(_salt(path)) == 64 and path.stat().st_mode & 0o777 == 0o600
+
+
 def test_debrief_exports_one_save_with_names_and_a_base(tmp_path, crowd):
     save = sorted(crowd.glob("*.json"))[0]
     out = tmp_path / "one.xapi.json"

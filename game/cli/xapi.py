@@ -95,7 +95,7 @@ def _salt(path: Path) -> bytes:
     """The secret in ``path``, made (random, readable by its owner only) if there is none yet."""
     import secrets
 
-    from game.core.files import read_regular
+    from game.core.files import read_regular, write_new
 
     try:
         secret = read_regular(os.fspath(path), 4096).strip()
@@ -103,11 +103,9 @@ def _salt(path: Path) -> bytes:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         made = secrets.token_hex(SALT_BYTES)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            write_new(path, made + "\n", mode=0o600)  # whole or not at all: a half salt would change every actor
         except FileExistsError:  # another koers made it just now
             return _salt(path)
-        with open(fd, "w", encoding="ascii") as f:
-            f.write(made + "\n")
         return made.encode("ascii")
     if len(secret) < 16 or len(secret) > 4096:
         raise ValueError("the salt should be one line of 16 to 4,096 characters; remove the file to get a new one "

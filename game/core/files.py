@@ -105,11 +105,12 @@ def write_whole(path: str | os.PathLike[str], text: str) -> None:
         raise
 
 
-def write_new(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to a new file ``path``, never over one that exists
-    (FileExistsError), and remove what was written when writing fails (a full
-    disk): unlike :func:`write_whole`, which replaces a file. Raises OSError."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+def write_new(path: str | os.PathLike[str], text: str, mode: int = 0o666) -> None:
+    """Write ``text`` to a new file ``path`` (``mode`` less the umask), never
+    over one that exists (FileExistsError), and remove what was written when
+    writing fails (a full disk): unlike :func:`write_whole`, which replaces a
+    file. Raises OSError."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, mode)
     try:
         with open(fd, "wb") as f:
             f.write(text.encode("utf-8"))

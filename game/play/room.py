@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from game.core.files import read_regular
+from game.core.files import read_regular, write_whole
 
 HOLDS, STATUS = ".holds.json", ".room.json"
 MAX_BYTES = 1024 * 1024
@@ -45,10 +45,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _write(path: Path, data: object) -> None:
-    """Atomically, so that no reader sees half a file; OSError when it cannot."""
-    tmp = path.with_name(f"{path.name}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    """Whole, so that no reader sees half a file (two facilitator views may write at once); OSError when it cannot."""
+    write_whole(path, json.dumps(data, ensure_ascii=False) + "\n")
 
 
 def read_holds(folder: str | os.PathLike[str]) -> frozenset[str]:
