@@ -46,6 +46,12 @@ def test_unreached_ending_is_reported(tmp_path):
     assert result.returncode == 1 and "NOT REACHED" in result.stdout
 
 
+def test_samples_below_one_are_refused_in_one_line():
+    result = subprocess.run([sys.executable, "-m", "game", "explore", "--samples", "-5", str(BUNDLED[0])],
+                            capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", "koers explore: --samples needs a number of 1 or more\n")
+
+
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
 def test_every_ending_of_every_bundled_scenario_is_reachable(path):
     report = explore(load(path))

@@ -337,6 +337,14 @@ def test_output_is_written_whole_in_the_format_its_ending_names(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.dot", "map.html", "map.md"]  # no temporary file left
 
 
+def test_an_ending_that_names_no_format_is_refused_unless_the_format_is_given(tmp_path):
+    out = _koers("graph", MAP, "--output", tmp_path / "map.png")
+    assert out.returncode == 2 and out.stderr.startswith(f"koers graph: cannot tell the format of '{tmp_path / 'map.png'}'")
+    assert not (tmp_path / "map.png").exists()
+    out = _koers("graph", MAP, "--output", tmp_path / "map.txt", "--format", "dot")
+    assert out.returncode == 0 and (tmp_path / "map.txt").read_text(encoding="utf-8").startswith("digraph koers {")
+
+
 def test_output_that_cannot_be_written_is_one_line_and_the_scenario_is_never_overwritten(tmp_path):
     out = _koers("graph", MAP, "--output", tmp_path / "missing" / "map.md")
     assert out.returncode == 2 and out.stderr.startswith(f"{tmp_path / 'missing' / 'map.md'}:1:1: K012 cannot write the map")

@@ -320,13 +320,13 @@ def format_report(report: Report) -> str:
         lines.append(f"{s.path}: all {report.states:,} states explored ({count}), so what follows holds for every playthrough")
     else:
         why = f"too many states to explore them all (the bound is {report.bound:,}); " if report.bound else ""
-        lines.append(f"{s.path}: {why}{report.paths:,} random playthroughs, so what they did not reach may still be reachable")
+        lines.append(f"{s.path}: {why}{report.paths:,} random playthrough{'s' * (report.paths != 1)}, so what they did not reach may still be reachable")
     lines.append("endings:")
     unit = "path" if report.exhaustive else "playthrough"
     for eid, ending in s.endings.items():
         rating = f" ({ending.rating})" if ending.rating else ""
         if eid not in report.endings:
-            unreached = "NOT REACHED: no playthrough can end here" if report.exhaustive else f"not reached in {report.paths:,} random playthroughs"
+            unreached = "NOT REACHED: no playthrough can end here" if report.exhaustive else f"not reached in {report.paths:,} random playthrough{'s' * (report.paths != 1)}"
             lines.append(f"  {eid}{rating}: {unreached}")
             continue
         n = report.endings[eid]
@@ -360,7 +360,7 @@ def format_report(report: Report) -> str:
         lines.append(f"stuck: no choice available after {' > '.join(path)}")
     t = typical(s)
     minutes = f"{t.minutes} minute{'s' * (t.minutes != 1)}"
-    lines.append(f"typical path ({t.playthroughs:,} random playthroughs): {t.decisions} decisions, {t.words:,} words: "
+    lines.append(f"typical path ({t.playthroughs:,} random playthrough{'s' * (t.playthroughs != 1)}): {t.decisions} decisions, {t.words:,} words: "
                  f"about {minutes} ({READING_SPEED} words a minute, {DECIDING} s a decision); the file says {s.minutes}")
     return "\n".join(lines)
 

@@ -38,7 +38,11 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None and os.path.exists(args.output) and os.path.samefile(args.output, args.file):
         print(f"{clean(str(args.output))}:1:1: is the scenario itself; write the map to another file", file=sys.stderr)
         return EXIT_ERRORS
-    fmt = args.format or SUFFIXES.get(args.output.suffix.lower() if args.output else "", "mermaid")
+    fmt = args.format or (SUFFIXES.get(args.output.suffix.lower()) if args.output else "mermaid")
+    if fmt is None:  # a map.png would hold Mermaid text
+        print(f"koers graph: cannot tell the format of '{clean(str(args.output))}': end it in "
+              f"{', '.join(sorted(SUFFIXES))}, or give --format", file=sys.stderr)
+        return EXIT_ERRORS
     the_map = chart(scenario)
     if fmt == "mermaid":
         text = words.to_mermaid(the_map)

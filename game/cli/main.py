@@ -206,12 +206,15 @@ def _explore(args: argparse.Namespace) -> int:
     from game.core.text import clean
     from game.cli.output import playable
 
+    if args.samples is not None and args.samples < 1:
+        print("koers explore: --samples needs a number of 1 or more", file=sys.stderr)
+        return EXIT_ERRORS
     scenario = playable(args.file)
     if scenario is None:
         return EXIT_ERRORS
     try:
         if args.samples is not None:
-            report = explore(scenario, max_states=0, samples=max(1, args.samples), seed=args.seed)
+            report = explore(scenario, max_states=0, samples=args.samples, seed=args.seed)
         else:
             report = explore(scenario, samples=SAMPLES, seed=args.seed)
     except RunError as exc:  # the start scene offers no choice (K217 warns of it)
