@@ -369,3 +369,16 @@ def test_a_full_standard_output_is_one_line_not_a_traceback(command):
                               text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 2
     assert done.stderr == "<stdout>:1:1: K012 cannot write the output: No space left on device\n"
+
+
+def test_file_names_a_line_could_break_on_or_lose_stay_in_one_line(tmp_path):
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    for name in (b"two\nlines.en.yaml", b"\xff\xfe.en.yaml"):
+        with open(os.path.join(os.fsencode(folder), name), "wb") as f:
+            f.write(b"koers: 1\n")
+    out = subprocess.run([sys.executable, "-m", "game", "validate", str(folder)], capture_output=True, timeout=30)
+    lines = out.stdout.decode("utf-8").splitlines()
+    assert out.returncode == 2 and "Traceback" not in out.stderr.decode()
+    names = {line.split(":1:1: ")[0] for line in lines}  # every problem of these two is at the file's start
+    assert names == {f"{folder}/two\\nlines.en.yaml", f"{folder}/\\xff\\xfe.en.yaml"}, lines

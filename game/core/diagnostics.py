@@ -5,9 +5,12 @@ Every code is documented in docs/diagnostics.md; a test keeps the two in step.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 
 import attrs
+
+from game.core.text import is_utf8
 
 
 class Severity(enum.IntEnum):
@@ -20,6 +23,7 @@ class Severity(enum.IntEnum):
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
 
 #: code -> (severity, short name). The name is what `--format json` reports as "rule".
 CODES: dict[str, tuple[Severity, str]] = {
@@ -113,9 +117,15 @@ CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
-def _one_line(message: str) -> str:
-    """Messages quote what a file says; a diagnostic must still be one line."""
-    return message.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+def _one_line(text: str) -> str:
+    """Messages quote what a file says, and paths are what a folder holds; a
+    diagnostic must still be one line, and name its file: bytes of a name that
+    were not UTF-8 are shown as \\xNN, not dropped."""
+    if not is_utf8(text):
+        with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate of another kind is left to clean()
+            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
 
 
 @attrs.frozen(order=True)
@@ -137,7 +147,7 @@ class Diagnostic:
         return CODES[self.code][1]
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+        return f"{_one_line(self.path)}:{self.line}:{self.col}: {self.code} {self.message}"
 
     def to_json(self) -> dict[str, object]:
         return {
