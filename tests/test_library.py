@@ -170,3 +170,18 @@ def test_a_cached_translation_still_follows_its_original_after_its_typical_path_
     write(folder, "base.nl.yaml", BASE.replace("language: en", "language: nl").replace('version: "1"', 'version: "2"'))
     entries = {os.path.basename(e.path): e for e in Library([folder], Cache(cache)).entries()}
     assert "K212" in [d.code for d in entries["base.en.yaml"].diagnostics]
+
+
+def test_a_listing_keeps_no_story_in_memory(tmp_path, loads):
+    """The body is read when the story is wanted, not held from the listing: a library lists many
+    and a player plays one (in a workshop room every player's process holds its library)."""
+    folder = tmp_path / "lib"
+    write(folder, "base.en.yaml")
+    Library([folder], Cache(tmp_path / "cache")).offered()
+    library = Library([folder], Cache(tmp_path / "cache"))
+    (listing,) = library.listings()
+    (entry,) = (tmp_path / "cache").glob("*.entry")
+    data = bytearray(entry.read_bytes())
+    data[-5] ^= 0xFF  # damaged after the listing: a kept copy would not see it
+    entry.write_bytes(bytes(data))
+    assert library.scenario(listing).title == "Base" and loads == ["base.en.yaml", "base.en.yaml"]

@@ -62,16 +62,18 @@ class Cache:
         key = self._secret(create=False)
         if key is None:
             return None
+        file = self.folder / _name(path)
+        start = len(_MAGIC) + _SIGNATURE + _LENGTH
         try:
-            data = (self.folder / _name(path)).read_bytes()
+            with open(file, "rb") as f:
+                prefix = f.read(start)
+                if not prefix.startswith(_MAGIC) or len(prefix) < start or not prefix[-_LENGTH:].isdigit():
+                    return None
+                end = start + int(prefix[-_LENGTH:])
+                head_bytes = f.read(end - start)
         except OSError:
             return None
-        start = len(_MAGIC) + _SIGNATURE + _LENGTH
-        if not data.startswith(_MAGIC) or len(data) < start or not data[start - _LENGTH:start].isdigit():
-            return None
-        signature = data[len(_MAGIC):len(_MAGIC) + _SIGNATURE]
-        end = start + int(data[start - _LENGTH:start])
-        head_bytes, body = data[start:end], data[end:]
+        signature = prefix[len(_MAGIC):len(_MAGIC) + _SIGNATURE]
         if not hmac.compare_digest(signature, hmac.new(key, head_bytes, hashlib.sha256).hexdigest().encode()):
             return None
         try:
@@ -82,6 +84,13 @@ class Cache:
             return None
 
         def body_of() -> object | None:
+            """Read when asked, not kept: a library lists many scenarios and plays one."""
+            try:
+                with open(file, "rb") as f:
+                    f.seek(end)
+                    body = f.read()
+            except OSError:
+                return None
             if not hmac.compare_digest(hashlib.sha256(body).hexdigest(), body_digest):
                 return None
             try:
